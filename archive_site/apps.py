@@ -1,0 +1,6 @@
+from django.apps import AppConfig
+
+
+class ArchiveSiteConfig(AppConfig):
+    name = "archive_site"
+    verbose_name = "Site"

@@ -1,0 +1,65 @@
+"""Reads that several pages share: the sidebar's aggregates, cached per content generation."""
+
+from django.core.cache import cache
+from django.db.models import Count
+
+from archive_site import generations
+
+from .models import Blog, Category, Post
+
+SIDEBAR_TIMEOUT = 60 * 60
+RECENT_POSTS = 5
+
+
+def _count_per(field):
+    """Published posts per related object, as {id: count}, from one grouped query."""
+    return dict(
+        Post.objects.published().posts()
+        .filter(**{f"{field}__isnull": False})
+        .values_list(field).annotate(n=Count("id")).values_list(field, "n")
+    )
+
+
+def _category_counts():
+    through = Post.categories.through
+    published = Post.objects.published().posts().values("pk")
+    return dict(
+        through.objects.filter(post__in=published)
+        .values_list("category").annotate(n=Count("id")).values_list("category", "n")
+    )
+
+
+def build_sidebar():
+    category_counts = _category_counts()
+    blog_counts = _count_per("blog")
+    categories = [
+        {"name": c.name, "url": c.get_absolute_url(), "count": category_counts[c.pk]}
+        for c in Category.objects.filter(pk__in=category_counts)
+    ]
+    blogs = [
+        {"title": b.title, "url": b.get_absolute_url(), "count": blog_counts[b.pk]}
+        for b in Blog.objects.filter(pk__in=blog_counts)
+    ]
+    recent = [
+        {"title": p.title, "url": p.get_absolute_url()}
+        for p in Post.objects.published().posts().only("kind", "title", "slug", "published_at")
+        [:RECENT_POSTS]
+    ]
+    months = list(Post.objects.published().posts().dates("published_at", "month", order="DESC"))
+    pages = [
+        {"title": p.title, "url": p.get_absolute_url()}
+        for p in Post.objects.published().pages().filter(parent__isnull=True)
+        .order_by("menu_order", "title").only("kind", "title", "slug", "parent")
+    ]
+    return {"categories": categories, "blogs": blogs, "recent": recent, "months": months,
+            "pages": pages}
+
+
+def sidebar():
+    """The sidebar's data, rebuilt only after content changes."""
+    key = generations.key("content", "sidebar")
+    data = cache.get(key)
+    if data is None:
+        data = build_sidebar()
+        cache.set(key, data, SIDEBAR_TIMEOUT)
+    return data

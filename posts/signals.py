@@ -1,0 +1,19 @@
+"""Any change to content moves the content generation on, so cached pages built on it expire."""
+
+from django.db.models.signals import m2m_changed, post_delete, post_save
+
+from archive_site import generations
+
+from .models import Author, Blog, Category, Post, Tag
+
+
+def content_changed(**kwargs):
+    generations.bump("content")
+
+
+def connect():
+    for model in (Post, Category, Tag, Blog, Author):
+        post_save.connect(content_changed, sender=model, dispatch_uid=f"content-save-{model}")
+        post_delete.connect(content_changed, sender=model, dispatch_uid=f"content-del-{model}")
+    for through in (Post.categories.through, Post.tags.through):
+        m2m_changed.connect(content_changed, sender=through, dispatch_uid=f"content-m2m-{through}")
