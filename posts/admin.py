@@ -3,7 +3,7 @@ from django.utils.translation import ngettext
 from markdownx.admin import MarkdownxModelAdmin
 
 from . import services
-from .models import Author, Blog, Category, Post, Tag
+from .models import Author, Blog, Category, Media, Post, Tag
 
 
 @admin.register(Blog)
@@ -57,7 +57,8 @@ class PostAdmin(MarkdownxModelAdmin):
                                    "comment_status", "ping_status"]}),
         ("Taxonomy", {"fields": ["categories", "tags"]}),
         ("Image", {"fields": ["featured_image", "featured_image_alt"]}),
-        ("Page hierarchy", {"classes": ["collapse"], "fields": ["parent", "menu_order"]}),
+        ("Page hierarchy", {"classes": ["collapse"], "fields": ["parent", "menu_order", "template"]}),
+        ("WordPress", {"classes": ["collapse"], "fields": ["password", "post_format", "guid", "wp_id"]}),
         ("Provenance", {"classes": ["collapse"], "fields": [
             "blog", "original_url", "excerpt_only", "language", "source_file", "source_checksum",
             "source_position", "source_key", "imported_at", "comment_count", "created_at",
@@ -81,3 +82,12 @@ class PostAdmin(MarkdownxModelAdmin):
             ngettext("%d post was unpublished.", "%d posts were unpublished.", count) % count,
             messages.SUCCESS,
         )
+
+
+@admin.register(Media)
+class MediaAdmin(admin.ModelAdmin):
+    list_display = ["__str__", "mime_type", "post", "published_at"]
+    list_select_related = ["post"]
+    search_fields = ["title", "url", "alt_text"]
+    autocomplete_fields = ["post"]
+    readonly_fields = ["source_key", "imported_at", "guid", "wp_id"]

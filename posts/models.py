@@ -237,6 +237,15 @@ class Post(models.Model):
     )
     language = models.CharField(max_length=20, blank=True)
 
+    # WordPress details kept as data, so an export can give back what an import brought in.
+    password = models.CharField(
+        max_length=255, blank=True, help_text=_("Readers must enter it to see the text.")
+    )
+    post_format = models.CharField(max_length=20, blank=True)
+    template = models.CharField(max_length=200, blank=True)
+    guid = models.CharField(max_length=1000, blank=True)
+    wp_id = models.PositiveBigIntegerField(null=True, blank=True, verbose_name="WordPress ID")
+
     objects = PostQuerySet.as_manager()
 
     class Meta:
@@ -340,3 +349,35 @@ class Post(models.Model):
     def teaser(self):
         """The list-page teaser: the excerpt, else the body up to the more marker."""
         return rendering.teaser(self.body, self.body_format, excerpt=self.excerpt)
+
+
+class Media(models.Model):
+    """An attachment as WordPress recorded it: its address, and the file once fetched."""
+
+    post = models.ForeignKey(
+        Post, null=True, blank=True, on_delete=models.SET_NULL, related_name="media",
+        help_text=_("The post or page it was attached to."),
+    )
+    url = models.URLField(max_length=1000, blank=True)
+    file = models.FileField(upload_to="media/%Y/%m/", blank=True)
+    title = models.CharField(max_length=500, blank=True)
+    alt_text = models.CharField(max_length=500, blank=True)
+    caption = models.TextField(blank=True)
+    mime_type = models.CharField(max_length=100, blank=True)
+    published_at = models.DateTimeField(null=True, blank=True)
+    guid = models.CharField(max_length=1000, blank=True)
+    wp_id = models.PositiveBigIntegerField(null=True, blank=True, verbose_name="WordPress ID")
+    source_key = models.CharField(max_length=500, blank=True)
+    imported_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-published_at", "-id"]
+        verbose_name_plural = "media"
+        constraints = [
+            models.UniqueConstraint(
+                fields=["source_key"], condition=~Q(source_key=""), name="unique_media_source_key"
+            ),
+        ]
+
+    def __str__(self):
+        return self.title or self.url or self.file.name
