@@ -12,7 +12,7 @@ def test_healthz_reports_database_and_cache(client):
 
 
 def test_healthz_fails_when_the_cache_is_unreachable(client):
-    unreachable = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache",
+    unreachable = {"default": {"BACKEND": "archive_site.cache.ResilientRedisCache",
                                "LOCATION": "redis://127.0.0.1:1/0"}}
     with override_settings(CACHES=unreachable):
         response = client.get("/healthz")

@@ -63,4 +63,4 @@ def test_redis_url_selects_the_redis_cache(tmp_path):
     result = run_manage("shell", "-c",
                         "from django.conf import settings; print(settings.CACHES['default']['BACKEND'])",
                         VAR_DIR=str(tmp_path), REDIS_URL="redis://127.0.0.1:6379/15")
-    assert result.stdout.strip().endswith("django.core.cache.backends.redis.RedisCache")
+    assert result.stdout.strip().endswith("archive_site.cache.ResilientRedisCache")
