@@ -1,11 +1,18 @@
+"""The comment section of a post page, rendered by `{% render_comments post %}` so that the
+posts app never imports comments."""
+
 from django import template
 
-from ..models import Comment
+from .. import display
 
 register = template.Library()
 
 
 @register.inclusion_tag("comments/section.html", takes_context=True)
 def render_comments(context, post):
-    comments = list(Comment.objects.for_post_page(post))
-    return {"post": post, "comments": comments, "request": context.get("request")}
+    return display.section(post, context.get("request"))
+
+
+@register.simple_tag
+def comment_avatar(comment, gravatar):
+    return display.avatar(comment, gravatar=gravatar)

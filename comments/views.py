@@ -1,0 +1,88 @@
+"""
+Thin views: receive the form, follow a comment's permalink, unsubscribe from reply mail. The
+decisions are the policy's (comments.moderation) and the writes are the services'.
+"""
+
+from django.contrib import messages
+from django.http import Http404
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
+from django.views import View
+from django.views.generic import TemplateView
+
+from posts.models import Post
+
+from . import display, readers, services
+from .forms import CommentForm
+from .models import Comment
+from .moderation import Policy, Rejected
+from .notifications import comment_for_token
+
+
+class PostCommentView(View):
+    """Where "Leave a Reply" is sent, as WordPress's wp-comments-post.php."""
+
+    http_method_names = ["post"]
+
+    def post(self, request, pk):
+        self.post_object = get_object_or_404(Post.objects.visible_to(request.user), pk=pk)
+        policy = Policy.current()
+        form = CommentForm(request.POST, post=self.post_object, policy=policy, user=request.user)
+        if not policy.accepts_comments(self.post_object):
+            return self.refuse(form, status=403)
+        if not form.is_valid():
+            return self.refuse(form, status=400)
+        comment = form.get_comment_object()
+        comment.ip_address = readers.client_ip(request)
+        comment.user_agent = request.META.get("HTTP_USER_AGENT", "")[:500]
+        try:
+            submission = services.submit_comment(comment=comment, policy=policy)
+        except Rejected as rejection:
+            form.add_error(None, rejection.reason)
+            return self.refuse(form, status=rejection.status)
+        if comment.status == Comment.Status.PENDING:
+            readers.remember_pending(request, comment)
+        location = display.where_shown(submission.comment, request)
+        if location is None:
+            # Filed as spam: the reader is told no more than any held comment's author.
+            messages.info(request, _("Thank you. Your comment is awaiting moderation."))
+            location = f"{self.post_object.get_absolute_url()}#comments"
+        return redirect(location)
+
+    def refuse(self, form, *, status):
+        """Show the form again with everything the reader wrote and why it was not taken."""
+        accepting = status != 403
+        return render(self.request, "comments/rejected.html", {
+            "post": self.post_object,
+            "form": form.fresh_copy() if accepting else form,
+            "accepting": accepting,
+        }, status=status)
+
+
+def comment_permalink(request, pk):
+    """A comment's lasting address: redirects to the page of the thread that shows it now."""
+    comments = Comment.objects.select_related("post").filter(
+        post__in=Post.objects.visible_to(request.user))
+    location = display.where_shown(get_object_or_404(comments, pk=pk), request)
+    if location is None:
+        raise Http404("No comment at this address.")
+    return redirect(location)
+
+
+class UnsubscribeView(TemplateView):
+    """The signed link in reply mail. GET asks, POST acts: mail scanners follow links."""
+
+    template_name = "comments/unsubscribe.html"
+
+    def setup(self, request, *args, **kwargs):
+        super().setup(request, *args, **kwargs)
+        self.comment = comment_for_token(kwargs["token"])
+
+    def dispatch(self, request, *args, **kwargs):
+        if self.comment is None:
+            raise Http404("This unsubscribe link is not valid.")
+        return super().dispatch(request, *args, **kwargs)
+
+    def post(self, request, *args, **kwargs):
+        services.unsubscribe(comment=self.comment)
+        return self.render_to_response(self.get_context_data(done=True))
