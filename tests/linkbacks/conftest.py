@@ -6,6 +6,7 @@ import sys
 
 import pytest
 
+from tests.factories import PostFactory
 from tests.linkbacks.http_server import LocalHTTPServer, make_certificates
 
 
@@ -61,3 +62,28 @@ def socket_connects():
     _connects = []
     yield _connects
     _connects = None
+
+
+@pytest.fixture
+def linkback_settings(settings):
+    """LINKBACKS_* settings under which the local test server, on 127.0.0.1, counts as a public
+    site, while every other private address (127.0.0.2, ::1, 10.x, …) stays blocked."""
+    settings.LINKBACKS_ACCEPT = True
+    settings.LINKBACKS_SEND = True
+    settings.LINKBACKS_ALLOW_PRIVATE = False
+    settings.LINKBACKS_PUBLIC_ADDRESSES = ["127.0.0.1"]
+    settings.LINKBACKS_FETCH_TIMEOUT = 3
+    return settings
+
+
+@pytest.fixture
+def private_blocked(linkback_settings):
+    """No exceptions at all: the test server's own address is refused like any private one."""
+    linkback_settings.LINKBACKS_PUBLIC_ADDRESSES = []
+    return linkback_settings
+
+
+@pytest.fixture
+def post(db):
+    """A published post, open to linkbacks."""
+    return PostFactory(title="Planting beans")
