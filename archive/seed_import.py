@@ -16,6 +16,7 @@ from django.utils import timezone
 from django.utils.text import slugify
 
 from comments.models import Comment
+from comments.services import published_comments_changed
 from posts.models import Author, Blog, Category, Post
 
 from .parsers.seed import CaptureError, SeedDocument, SeedEntry, parse_file
@@ -143,6 +144,4 @@ def _write_responses(entry: SeedEntry, *, post: Post, document, report) -> None:
             },
             on_create={"imported_at": timezone.now()},
         )
-    approved = post.comments.approved().count()
-    if post.comment_count != approved:
-        Post.objects.filter(pk=post.pk).update(comment_count=approved)
+    published_comments_changed(post_ids={post.pk})
