@@ -381,3 +381,8 @@ class Media(models.Model):
 
     def __str__(self):
         return self.title or self.url or self.file.name
+
+
+# The finding features' models live in their own modules; importing them here registers them.
+from .models_redirects import LegacyURL  # noqa: E402, F401
+from .models_search import SearchDocument  # noqa: E402, F401

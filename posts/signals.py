@@ -1,10 +1,15 @@
-"""Any change to content moves the content generation on, so cached pages built on it expire."""
+"""
+Any change to content moves the content generation on, so cached pages built on it expire.
+Search documents and old addresses follow content through their own modules, connected here.
+"""
 
 from django.db.models.signals import m2m_changed, post_delete, post_save
 
 from archive_site import generations
 
+from . import redirects
 from .models import Author, Blog, Category, Post, Tag
+from .search import index as search_index
 
 
 def content_changed(**kwargs):
@@ -17,3 +22,5 @@ def connect():
         post_delete.connect(content_changed, sender=model, dispatch_uid=f"content-del-{model}")
     for through in (Post.categories.through, Post.tags.through):
         m2m_changed.connect(content_changed, sender=through, dispatch_uid=f"content-m2m-{through}")
+    search_index.connect()
+    redirects.connect()

@@ -1,6 +1,7 @@
 from django.urls import path, re_path, register_converter
 
-from . import views
+from . import feeds, views
+from .search.views import SearchView
 
 
 class PageNumberConverter:
@@ -42,6 +43,8 @@ urlpatterns = [
             views.DayArchiveView.as_view(), name="day_page"),
     re_path(r"^(?P<year>[0-9]{4})/(?P<month>[0-9]{2})/(?P<day>[0-9]{2})/(?P<slug>[^/]+)/$",
             views.PostDateDetailView.as_view(), name="post"),
+    path("search/", SearchView.as_view(), name="search"),
+    *feeds.urlpatterns,
     # Last: a page may sit at any top-level address the site does not use itself.
     re_path(r"^(?P<path>[^/].*?)/$", views.PageDetailView.as_view(), name="page"),
 ]

@@ -9,6 +9,7 @@ from django.shortcuts import get_object_or_404
 from django.views import generic
 
 from .models import Author, Blog, Category, Post, Tag
+from .protection import PasswordProtectedMixin
 
 
 class PostListMixin:
@@ -100,7 +101,7 @@ class DayArchiveView(DateArchiveMixin, generic.DayArchiveView):
     pass
 
 
-class PostDetailMixin:
+class PostDetailMixin(PasswordProtectedMixin):
     context_object_name = "post"
     template_name = "posts/post_detail.html"
 
