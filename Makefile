@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 export PIP_DISABLE_PIP_VERSION_CHECK := 1
 
-.PHONY: run serve test lint format fixtures clean
+.PHONY: run serve test lint format fixtures backup restore clean bench
 
 $(BIN)/python:
 	@command -v $(PYTHON) >/dev/null || { echo "$(PYTHON) is needed (set PYTHON=...)"; exit 1; }
@@ -35,9 +35,22 @@ serve: $(VENV)/.installed-runtime
 test: $(VENV)/.installed-dev
 	$(BIN)/pytest -n 2 $(PYTEST_ARGS)
 
+## bench: the benchmark harness (about 15 minutes; installs wrk and nginx when missing); writes docs/performance.md
+bench: $(VENV)/.installed-runtime
+	$(BIN)/python bench/run.py $(BENCH_ARGS)
+
 ## fixtures: rebuild archive/fixtures/demo.json from seeds/
 fixtures: $(VENV)/.installed-runtime
 	$(BIN)/python manage.py demo_fixture
+
+## backup: database, WordPress export and media into var/backups/ (BACKUP_TO=… to change)
+backup: $(VENV)/.installed-runtime
+	$(BIN)/python manage.py backup $(if $(BACKUP_TO),--to $(BACKUP_TO))
+
+## restore: BACKUP=var/backups/backup-… into an empty database
+restore: $(VENV)/.installed-runtime
+	@test -n "$(BACKUP)" || { echo "usage: make restore BACKUP=var/backups/backup-YYYYmmdd-HHMMSS"; exit 2; }
+	$(BIN)/python manage.py restore $(BACKUP)
 
 lint: $(VENV)/.installed-dev
 	$(BIN)/ruff check .

@@ -16,6 +16,11 @@ logger = logging.getLogger(__name__)
 UNAVAILABLE = (RedisConnectionError, RedisTimeoutError, ConnectionError, OSError)
 
 
+class CacheUnavailable(ValueError):
+    """A counter could not be read: a ValueError, as Django's incr() raises for a missing key,
+    so ordinary callers treat it as such; rate limits tell the two apart."""
+
+
 def _degrade(method, fallback):
     def guarded(self, *args, **kwargs):
         try:
@@ -41,4 +46,4 @@ class ResilientRedisCache(RedisCache):
     has_key = _degrade(RedisCache.has_key, False)
     clear = _degrade(RedisCache.clear, None)
     # Counters (generations, rate limits) must not pretend: their callers decide what to do.
-    incr = _degrade(RedisCache.incr, ValueError)
+    incr = _degrade(RedisCache.incr, CacheUnavailable)

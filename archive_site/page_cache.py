@@ -8,9 +8,11 @@ stored pages are never invalidated by hunting for keys: they simply stop being r
 
 Cached pages still carry working comment forms. The CSRF token in the stored copy is replaced by
 a placeholder, and every hit fills in the reader's own token (and sets the CSRF cookie, through
-CsrfViewMiddleware), so no reader ever receives another reader's token.
+CsrfViewMiddleware), so no reader ever receives another reader's token. Apps renew their own
+per-request values (e.g. the comment form's signed timestamp) through PAGE_CACHE_REFRESHERS.
 """
 
+import functools
 import hashlib
 import re
 import time
@@ -20,6 +22,7 @@ from django.core.cache import cache
 from django.http import HttpResponse, HttpResponseNotModified
 from django.middleware.csrf import get_token
 from django.utils.http import http_date, quote_etag
+from django.utils.module_loading import import_string
 
 from . import generations
 
@@ -64,6 +67,12 @@ def _stored(response):
     }
 
 
+@functools.cache
+def _refreshers():
+    """Apps' hooks that renew per-request values in a stored page (PAGE_CACHE_REFRESHERS)."""
+    return [import_string(path) for path in settings.PAGE_CACHE_REFRESHERS]
+
+
 def _not_modified(request, entry):
     if request.headers.get("If-None-Match") == entry["etag"]:
         return True
@@ -78,6 +87,8 @@ def _served(request, entry):
         body = entry["body"]
         if CSRF_PLACEHOLDER in body:
             body = body.replace(CSRF_PLACEHOLDER, get_token(request).encode())
+        for refresh in _refreshers():
+            body = refresh(request, body)
         response = HttpResponse(body)
         for name, value in entry["headers"].items():
             response[name] = value

@@ -22,11 +22,12 @@ from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Permission
 from django.core import signing
-from django.core.cache import cache
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.functional import cached_property
 from django.utils.translation import gettext as _
+
+from archive_site import ratelimit
 
 from .models import Comment, DiscussionSettings
 
@@ -206,13 +207,7 @@ class Policy:
         """Count this attempt against the address; True once it is over the limit."""
         if not ip_address:
             return False
-        key = f"comments:rate:{_rate_key(ip_address)}"
-        cache.add(key, 0, self.rate_period)
-        try:
-            attempts = cache.incr(key)
-        except ValueError:  # expired between add and incr: this is the window's first attempt
-            cache.set(key, 1, self.rate_period)
-            attempts = 1
+        attempts = ratelimit.hit(f"comments:rate:{_rate_key(ip_address)}", window=self.rate_period)
         return attempts > self.rate_limit
 
     def too_long(self, comment) -> str:

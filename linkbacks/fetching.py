@@ -9,7 +9,8 @@ import ipaddress
 from urllib.parse import urlsplit
 
 from django.conf import settings
-from django.core.cache import cache
+
+from archive_site import ratelimit
 
 from .fetch import FetchError, FetchPolicy, FetchResult, HostRateLimiter, InvalidUrl, fetch
 from .html import decode_html
@@ -27,12 +28,7 @@ class CacheCounter:
     """HostRateLimiter's counts in the Django cache, shared by every process using it."""
 
     def hit(self, key: str, *, window: float) -> int:
-        cache.add(key, 0, timeout=window)
-        try:
-            return cache.incr(key)
-        except ValueError:  # expired between add and incr: this is the window's first hit
-            cache.set(key, 1, timeout=window)
-            return 1
+        return ratelimit.hit(key, window=window)
 
 
 def fetch_policy() -> FetchPolicy:

@@ -1,9 +1,10 @@
+from django import forms
 from django.contrib import admin, messages
 from django.utils.translation import ngettext
 from markdownx.admin import MarkdownxModelAdmin
 
-from . import services
-from .models import Author, Blog, Category, Media, Post, Tag
+from . import images, services
+from .models import Author, Blog, Category, LegacyURL, Media, Post, Tag
 
 
 @admin.register(Blog)
@@ -38,8 +39,19 @@ class TagAdmin(admin.ModelAdmin):
     prepopulated_fields = {"slug": ["name"]}
 
 
+class PostAdminForm(forms.ModelForm):
+    """Featured images are re-encoded on the way in; the fields are the admin's fieldsets."""
+
+    def clean_featured_image(self):
+        image = self.cleaned_data.get("featured_image")
+        if image and image != self.initial.get("featured_image"):
+            return images.reencode(image)
+        return image
+
+
 @admin.register(Post)
 class PostAdmin(MarkdownxModelAdmin):
+    form = PostAdminForm
     list_display = ["title", "kind", "status", "published_at", "author", "blog", "sticky",
                     "comment_count"]
     list_filter = ["kind", "status", "sticky", "excerpt_only", "blog", "comment_status"]
@@ -91,3 +103,18 @@ class MediaAdmin(admin.ModelAdmin):
     search_fields = ["title", "url", "alt_text"]
     autocomplete_fields = ["post"]
     readonly_fields = ["source_key", "imported_at", "guid", "wp_id"]
+
+
+@admin.register(LegacyURL)
+class LegacyURLAdmin(admin.ModelAdmin):
+    """Old addresses and custom redirects; rows for renamed slugs are added automatically."""
+
+    list_display = ["path", "destination", "created_at"]
+    list_select_related = ["post", "category"]
+    search_fields = ["path", "target_url", "post__title", "category__name"]
+    autocomplete_fields = ["post", "category"]
+    fields = ["path", "post", "category", "target_url"]
+
+    @admin.display(description="Redirects to")
+    def destination(self, obj):
+        return obj.target_url or obj.post or obj.category

@@ -9,6 +9,8 @@ from django.test import Client
 def _fast_and_isolated(settings, tmp_path):
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
     settings.MEDIA_ROOT = tmp_path / "media"
+    # Publishing must not notify real sites from tests; linkback tests turn this back on.
+    settings.LINKBACKS_SEND = False
     # The database is rolled back after each test; cached pages built from it must go too.
     cache.clear()
     yield

@@ -1,7 +1,15 @@
-import pytest
-from django.test import Client
+import time
 
-from tests.factories import CategoryFactory, PostFactory
+import lxml.html
+import pytest
+from django.core import signing
+from django.test import Client
+from django.urls import reverse
+
+from comments import services
+from comments.models import Comment
+from comments.moderation import TOKEN_SALT
+from tests.factories import CategoryFactory, CommentFactory, PostFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -90,3 +98,66 @@ def test_without_redis_the_site_still_serves_uncached(settings):
     PostFactory(title="Still here")
     response = fetch("/")
     assert response.status_code == 200 and "Still here" in response.text
+
+
+def test_pages_from_the_cache_carry_the_security_headers(redis_cache):
+    fetch("/")
+    hit = fetch("/")
+    assert hit["X-Page-Cache"] == "hit"
+    assert "script-src 'self'" in hit["Content-Security-Policy"]
+    assert hit["X-Frame-Options"] == "DENY"
+    assert hit["X-Content-Type-Options"] == "nosniff"
+
+
+def hidden_inputs(html):
+    form = lxml.html.fromstring(html).get_element_by_id("commentform")
+    return {field.name: field.value or "" for field in form.inputs if field.name}
+
+
+def test_a_reader_served_a_cached_page_can_still_comment(redis_cache, settings):
+    settings.COMMENTS_MIN_SECONDS = 0
+    post = PostFactory()
+    first_reader = Client(enforce_csrf_checks=True)
+    first_reader.get(post.get_absolute_url())
+
+    second_reader = Client(enforce_csrf_checks=True)
+    page = second_reader.get(post.get_absolute_url())
+    assert page["X-Page-Cache"] == "hit"
+    fields = hidden_inputs(page.content)
+    fields.update(author_name="Ann", author_email="ann@example.org", body="Fine beans.")
+    response = second_reader.post(reverse("comments:post", args=[post.pk]), fields)
+
+    assert response.status_code == 302
+    assert Comment.objects.filter(body="Fine beans.").exists()
+
+
+def test_cached_pages_never_share_a_csrf_token(redis_cache):
+    post = PostFactory()
+    first = Client().get(post.get_absolute_url())
+    second = Client().get(post.get_absolute_url())
+    assert second["X-Page-Cache"] == "hit"
+    assert (hidden_inputs(first.content)["csrfmiddlewaretoken"]
+            != hidden_inputs(second.content)["csrfmiddlewaretoken"])
+    assert second.cookies["csrftoken"].value
+
+
+def test_cached_forms_are_timed_from_the_hit_not_from_caching(redis_cache, monkeypatch):
+    post = PostFactory()
+    Client().get(post.get_absolute_url())
+    later = time.time() + 3600
+    monkeypatch.setattr(time, "time", lambda: later)
+
+    token = hidden_inputs(Client().get(post.get_absolute_url()).content)["token"]
+
+    assert signing.loads(token, salt=TOKEN_SALT)[1] == int(later)
+
+
+def test_approving_a_comment_shows_it_on_the_cached_page(redis_cache):
+    comment = CommentFactory(status="pending", body="Waiting for a moderator.")
+    url = comment.post.get_absolute_url()
+    assert "Waiting for a moderator." not in fetch(url).text
+    assert fetch(url)["X-Page-Cache"] == "hit"
+
+    services.approve(Comment.objects.filter(pk=comment.pk))
+
+    assert "Waiting for a moderator." in fetch(url).text
