@@ -127,8 +127,10 @@ def test_every_vector_in_every_comment_field_renders_inert(
 
 
 def test_every_vector_in_a_post_body_renders_inert(live_server, watched_page, vectors):
-    markdown = PostFactory(title="Markdown vectors", body="\n\n".join(vectors))
-    html = PostFactory(title="HTML vectors", body="\n\n".join(vectors), body_format="html")
+    # NUL cannot be stored in PostgreSQL text, and every form refuses it before it could be.
+    body = "\n\n".join(vector.replace("\x00", "") for vector in vectors)
+    markdown = PostFactory(title="Markdown vectors", body=body)
+    html = PostFactory(title="HTML vectors", body=body, body_format="html")
 
     for post in (markdown, html):
         watched_page.goto(f"{live_server.url}{post.get_absolute_url()}")
