@@ -7,6 +7,7 @@ filter.
 """
 
 from django.conf import settings
+from django.core.cache import cache
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import F, Q
@@ -15,6 +16,8 @@ from django.utils import timezone
 from django.utils.functional import cached_property
 from django.utils.translation import gettext_lazy as _
 from markdownx.models import MarkdownxField
+
+from archive_site import generations
 
 from . import rendering
 from .validators import validate_image
@@ -103,15 +106,26 @@ class Category(models.Model):
         return seen
 
     def descendant_ids(self):
-        """This category's id and all below it, one query per level of depth."""
-        ids, frontier = {self.pk}, {self.pk}
+        """This category's id and all below it, from the cached tree of every category."""
+        children = _category_children()
+        ids, frontier = {self.pk}, [self.pk]
         while frontier:
-            frontier = set(
-                Category.objects.filter(parent__in=frontier).exclude(pk__in=ids)
-                .values_list("pk", flat=True)
-            )
-            ids |= frontier
+            frontier = [child for parent in frontier for child in children.get(parent, ())
+                        if child not in ids]
+            ids.update(frontier)
         return ids
+
+
+def _category_children():
+    """{parent id: [child ids]} for all categories, rebuilt only after content changes."""
+    key = generations.key("content", "category-tree")
+    children = cache.get(key)
+    if children is None:
+        children = {}
+        for pk, parent in Category.objects.filter(parent__isnull=False).values_list("pk", "parent"):
+            children.setdefault(parent, []).append(pk)
+        cache.set(key, children, 60 * 60)
+    return children
 
 
 class Tag(models.Model):
@@ -320,6 +334,18 @@ class Post(models.Model):
         """The neighbouring published post by date (ties broken by id), for previous/next."""
         if self.kind != self.Kind.POST or self.published_at is None:
             return None
+        return self.neighbours()["newer" if newer else "older"]
+
+    def neighbours(self):
+        """Both neighbours, cached until content changes: every post page shows them."""
+        key = generations.key("content", "neighbours", self.pk)
+        found = cache.get(key)
+        if found is None:
+            found = {"older": self._neighbour(newer=False), "newer": self._neighbour(newer=True)}
+            cache.set(key, found, 60 * 60)
+        return found
+
+    def _neighbour(self, *, newer):
         if newer:
             after = Q(published_at__gt=self.published_at) | Q(
                 published_at=self.published_at, id__gt=self.pk)

@@ -9,6 +9,7 @@ from django.shortcuts import get_object_or_404
 from django.views import generic
 
 from .models import Author, Blog, Category, Post, Tag
+from .pagination import ArchivePaginator
 from .protection import PasswordProtectedMixin
 
 
@@ -16,6 +17,7 @@ class PostListMixin:
     """Published posts as teasers, a page at a time."""
 
     allow_empty = True
+    paginator_class = ArchivePaginator
 
     def get_paginate_by(self, queryset):
         return settings.POSTS_PER_PAGE
