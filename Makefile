@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 export PIP_DISABLE_PIP_VERSION_CHECK := 1
 
-.PHONY: run serve test lint format fixtures backup restore clean bench
+.PHONY: run serve test lint format fixtures backup restore loadtest clean bench
 
 $(BIN)/python:
 	@command -v $(PYTHON) >/dev/null || { echo "$(PYTHON) is needed (set PYTHON=...)"; exit 1; }
@@ -35,13 +35,17 @@ serve: $(VENV)/.installed-runtime
 test: $(VENV)/.installed-dev
 	$(BIN)/pytest -n 2 $(PYTEST_ARGS)
 
-## bench: the benchmark harness (about 15 minutes; installs wrk and nginx when missing); writes docs/performance.md
+## bench: the benchmark harness (about 16 minutes; installs wrk and nginx when missing); writes docs/performance.md
 bench: $(VENV)/.installed-runtime
 	$(BIN)/python bench/run.py $(BENCH_ARGS)
 
 ## fixtures: rebuild archive/fixtures/demo.json from seeds/
 fixtures: $(VENV)/.installed-runtime
 	$(BIN)/python manage.py demo_fixture
+
+## loadtest: 60 s of 50 readers and 20 commenters on SQLite and on PostgreSQL, then a check
+loadtest: $(VENV)/.installed-runtime
+	$(BIN)/python bench/loadtest.py --database sqlite --database postgres
 
 ## backup: database, WordPress export and media into var/backups/ (BACKUP_TO=… to change)
 backup: $(VENV)/.installed-runtime
