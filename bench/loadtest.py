@@ -28,7 +28,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from bench.servers import ROOT, fetch, free_port, gunicorn  # noqa: E402
+from bench.servers import ROOT, fetch, free_port, gunicorn
 
 REPORT = ROOT / "docs" / "reliability.md"
 READER_PATHS = ["/", "/page/2/", "/about-us/", "/2007/10/21/on-stalin/", "/category/history/",
