@@ -65,23 +65,20 @@ def _refuse_disguised_schemes(tag, attribute, value):
     return value
 
 
-_content_cleaner = nh3.Cleaner(
-    tags=set(ALLOWED_TAGS),
-    clean_content_tags=set(DROPPED_WITH_CONTENT),
-    attributes={tag: set(attrs) for tag, attrs in ALLOWED_ATTRIBUTES.items()},
-    url_schemes=set(URL_SCHEMES),
-    attribute_filter=_refuse_disguised_schemes,
-    link_rel="noopener",
-)
+def _cleaner(*, link_rel: str) -> nh3.Cleaner:
+    return nh3.Cleaner(
+        tags=set(ALLOWED_TAGS),
+        clean_content_tags=set(DROPPED_WITH_CONTENT),
+        attributes={tag: set(attrs) for tag, attrs in ALLOWED_ATTRIBUTES.items()},
+        url_schemes=set(URL_SCHEMES),
+        attribute_filter=_refuse_disguised_schemes,
+        link_rel=link_rel,
+    )
+
+
+_content_cleaner = _cleaner(link_rel="noopener")
 # Readers' links are not endorsed by the site: search engines are told so.
-_user_content_cleaner = nh3.Cleaner(
-    tags=set(ALLOWED_TAGS),
-    clean_content_tags=set(DROPPED_WITH_CONTENT),
-    attributes={tag: set(attrs) for tag, attrs in ALLOWED_ATTRIBUTES.items()},
-    url_schemes=set(URL_SCHEMES),
-    attribute_filter=_refuse_disguised_schemes,
-    link_rel="nofollow ugc noopener",
-)
+_user_content_cleaner = _cleaner(link_rel="nofollow ugc noopener")
 
 MORE_MARKER = re.compile(r"<!--\s*more(?P<text>.*?)-->", re.DOTALL)
 

@@ -4,32 +4,22 @@ Its counterpart, the Moderator group, comes with the comments app (comments 0003
 work the queue and cannot edit posts; editors edit posts and cannot approve comments.
 """
 
-from django.contrib.auth.management import create_permissions
 from django.db import migrations
+
+from archive_site.roles import grant_group, remove_group
 
 GROUP = "Editor"
 MODELS = ["post", "category", "tag", "author", "blog", "media", "legacyurl"]
 ACTIONS = ["add", "change", "delete", "view"]
 
 
-def create_group(apps, schema_editor):
-    # Permissions are normally created after all migrations; this group needs them now.
-    app_config = apps.get_app_config("posts")
-    app_config.models_module = True
-    create_permissions(app_config, apps=apps, verbosity=0)
-    app_config.models_module = None
-
-    Group = apps.get_model("auth", "Group")
-    Permission = apps.get_model("auth", "Permission")
+def create_editors(apps, schema_editor):
     codenames = [f"{action}_{model}" for model in MODELS for action in ACTIONS]
-    group, _ = Group.objects.get_or_create(name=GROUP)
-    group.permissions.set(
-        Permission.objects.filter(content_type__app_label="posts", codename__in=codenames)
-    )
+    grant_group(apps, name=GROUP, app_label="posts", codenames=codenames)
 
 
-def remove_group(apps, schema_editor):
-    apps.get_model("auth", "Group").objects.filter(name=GROUP).delete()
+def remove_editors(apps, schema_editor):
+    remove_group(apps, name=GROUP)
 
 
 class Migration(migrations.Migration):
@@ -39,4 +29,4 @@ class Migration(migrations.Migration):
         ("posts", "0003_finding"),
     ]
 
-    operations = [migrations.RunPython(create_group, remove_group)]
+    operations = [migrations.RunPython(create_editors, remove_editors)]

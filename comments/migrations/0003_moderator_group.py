@@ -5,30 +5,20 @@ unlocks the bulk actions (approve, spam, trash, delete permanently) and the admi
 Discussion settings stay with administrators.
 """
 
-from django.contrib.auth.management import create_permissions
 from django.db import migrations
+
+from archive_site.roles import grant_group, remove_group
 
 GROUP = "Moderator"
 PERMISSIONS = ["view_comment", "change_comment", "can_moderate"]
 
 
-def create_group(apps, schema_editor):
-    # Permissions are normally created after all migrations; this group needs them now.
-    app_config = apps.get_app_config("comments")
-    app_config.models_module = True
-    create_permissions(app_config, apps=apps, verbosity=0)
-    app_config.models_module = None
-
-    Group = apps.get_model("auth", "Group")
-    Permission = apps.get_model("auth", "Permission")
-    group, _ = Group.objects.get_or_create(name=GROUP)
-    group.permissions.set(
-        Permission.objects.filter(content_type__app_label="comments", codename__in=PERMISSIONS)
-    )
+def create_moderators(apps, schema_editor):
+    grant_group(apps, name=GROUP, app_label="comments", codenames=PERMISSIONS)
 
 
-def remove_group(apps, schema_editor):
-    apps.get_model("auth", "Group").objects.filter(name=GROUP).delete()
+def remove_moderators(apps, schema_editor):
+    remove_group(apps, name=GROUP)
 
 
 class Migration(migrations.Migration):
@@ -39,4 +29,4 @@ class Migration(migrations.Migration):
         ("comments", "0002_discussion"),
     ]
 
-    operations = [migrations.RunPython(create_group, remove_group)]
+    operations = [migrations.RunPython(create_moderators, remove_moderators)]
