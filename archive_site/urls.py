@@ -5,12 +5,15 @@ from django.urls import include, path
 from django.views.generic import TemplateView
 
 from posts import sitemaps
+from posts.uploads import SafeImageUploadView
 
 from . import health
 
 urlpatterns = [
     path("healthz", health.healthz, name="healthz"),
     path(settings.ADMIN_URL, admin.site.urls),
+    # Before markdownx's own routes: its upload, with our image checks and generated names.
+    path("markdownx/upload/", SafeImageUploadView.as_view(), name="markdownx_upload"),
     path("markdownx/", include("markdownx.urls")),
     *static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT),
     # Before posts: the comment feeds hang below post addresses that posts would claim.

@@ -1,4 +1,6 @@
 import io
+import re
+from pathlib import Path
 
 import pytest
 from django.contrib import admin
@@ -156,3 +158,25 @@ def test_uploaded_images_lose_their_exif_and_get_a_generated_name(admin_client):
         assert not image.getexif()
     name = post.featured_image.name.rsplit("/", 1)[-1]
     assert name.endswith(".jpg") and "evil" not in name and ".php" not in name
+
+
+def test_editor_image_uploads_get_a_generated_name_from_their_real_format(admin_client, settings):
+    upload = SimpleUploadedFile("page.html", png_bytes(), content_type="image/png")
+
+    response = admin_client.post("/markdownx/upload/", {"image": upload},
+                                 HTTP_X_REQUESTED_WITH="XMLHttpRequest")
+
+    assert response.status_code == 200
+    url = re.search(r"\((.*?)\)", response.json()["image_code"]).group(1)
+    assert url.endswith(".png") and "page" not in url
+    stored = Path(settings.MEDIA_ROOT) / url.removeprefix(settings.MEDIA_URL).lstrip("/")
+    with Image.open(stored) as image:
+        assert image.format == "PNG"
+
+
+def test_editor_image_upload_refuses_what_pillow_cannot_read(admin_client):
+    fake = SimpleUploadedFile("x.png", b"<html><script>alert(1)</script>", content_type="image/png")
+    response = admin_client.post("/markdownx/upload/", {"image": fake},
+                                 HTTP_X_REQUESTED_WITH="XMLHttpRequest")
+    assert response.status_code == 400
+    assert "not an image" in response.text
