@@ -8,7 +8,7 @@ requests up.
 
 import logging
 
-from django.core.cache.backends.redis import RedisCache
+from django.core.cache.backends.redis import RedisCache, RedisCacheClient
 from redis.exceptions import ConnectionError as RedisConnectionError
 from redis.exceptions import TimeoutError as RedisTimeoutError
 
@@ -35,7 +35,28 @@ def _degrade(method, fallback):
     return guarded
 
 
+class ReusingRedisCacheClient(RedisCacheClient):
+    """One redis-py client per connection pool. Django builds a new one for every call, and a
+    client is costly to build; they are thread-safe, so one serves every thread."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self._clients = {}
+
+    def get_client(self, key=None, *, write=False):
+        index = self._get_connection_pool_index(write)
+        client = self._clients.get(index)
+        if client is None:
+            client = self._clients[index] = self._client(
+                connection_pool=self._get_connection_pool(write))
+        return client
+
+
 class ResilientRedisCache(RedisCache):
+    def __init__(self, server, params):
+        super().__init__(server, params)
+        self._class = ReusingRedisCacheClient
+
     get = _degrade(RedisCache.get, lambda key, default=None, version=None: default)
     get_many = _degrade(RedisCache.get_many, {})
     set = _degrade(RedisCache.set, None)

@@ -168,7 +168,9 @@ class PostQuerySet(models.QuerySet):
         return self.select_related("author", "blog").prefetch_related("categories")
 
     def in_category(self, category):
-        return self.filter(categories__in=category.descendant_ids()).distinct()
+        """Posts filed under the category or any below it; a subquery, so no DISTINCT."""
+        filed = Post.categories.through.objects.filter(category_id__in=category.descendant_ids())
+        return self.filter(pk__in=filed.values("post_id"))
 
 
 class Post(models.Model):

@@ -15,9 +15,11 @@ SNIPPET = f"snippet(posts_searchdocument_fts, 2, '{START}', '{END}', '…', 24)"
 
 
 def _matching(posts_sql):
+    # "+rowid" keeps SQLite from driving the search by the list of published posts (one index
+    # probe per post); the MATCH reads the matches, and the IN only filters them.
     return f"""
         FROM posts_searchdocument_fts
-        WHERE posts_searchdocument_fts MATCH %s AND rowid IN ({posts_sql})
+        WHERE posts_searchdocument_fts MATCH %s AND +rowid IN ({posts_sql})
     """
 
 

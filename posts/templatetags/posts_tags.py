@@ -6,9 +6,9 @@ from .. import selectors
 register = template.Library()
 
 
-@register.inclusion_tag("includes/sidebar.html")
+@register.simple_tag
 def sidebar():
-    return selectors.sidebar()
+    return selectors.sidebar_html()
 
 
 @register.simple_tag(takes_context=True)
