@@ -164,3 +164,17 @@ def test_the_last_home_page_does_not_skip_over_the_whole_table(client, uncached,
     offsets = [int(sql.rsplit("OFFSET", 1)[1].split()[0])
                for sql in (query["sql"] for query in captured.captured_queries) if "OFFSET" in sql]
     assert max(offsets, default=0) < 10
+
+
+@pytest.mark.xfail(strict=True, reason="posts/pagination.py keys the cached count by the query's "
+                   "parameters, and published() puts the current time among them: every request "
+                   "counts again and stores a new key (docs/performance.md)")
+@pytest.mark.parametrize("page", ["home", "category"])
+def test_list_counts_are_counted_once_per_change(page, client, uncached, redis_cache,
+                                                 django_assert_max_num_queries):
+    site = Site()
+    site.add_posts(12)
+    client.get(site.urls()[page])
+    with django_assert_max_num_queries(BUDGETS[page]) as captured:
+        assert client.get(site.urls()[page]).status_code == 200
+    assert not [q for q in captured.captured_queries if "COUNT(" in q["sql"].upper()]

@@ -1,0 +1,100 @@
+"""
+Smoke tests for the benchmark harness (bench/): it reads wrk right, keeps docs/performance.md's
+other sections, builds its dataset, can still fill in the comment form, and the nginx front it
+measures (deploy/nginx/) is valid nginx. No timings: those live in docs/performance.md only.
+"""
+
+import shutil
+import subprocess
+from pathlib import Path
+
+import pytest
+from django.urls import reverse
+
+from bench import dataset, load, report, run
+from comments.models import Comment
+
+ROOT = Path(__file__).resolve().parents[2]
+
+WRK_OUTPUT = """\
+Running 8s test @ http://127.0.0.1:8000/
+  2 threads and 8 connections
+  Thread Stats   Avg      Stdev     Max   +/- Stdev
+    Latency     3.10ms    1.20ms  40.00ms   90.00%
+    Req/Sec     1.30k   100.00     1.50k    70.00%
+  Latency Distribution
+     50%  850.00us
+     75%    3.00ms
+     90%    4.00ms
+     99%    1.20s
+  20800 requests in 8.00s, 1.80GB read
+  Non-2xx or 3xx responses: 12
+  Socket errors: connect 0, read 1, write 0, timeout 2
+Requests/sec:   2600.00
+Transfer/sec:    230.00MB
+STATUSES 302=20788,429=12
+"""
+
+
+def test_wrk_output_is_read_with_its_units():
+    measure = load.parse(WRK_OUTPUT)
+    assert (measure.requests, measure.seconds, measure.rps) == (20800, 8.0, 2600.0)
+    assert measure.p50 == pytest.approx(0.85) and measure.p99 == pytest.approx(1200.0)
+    assert measure.failures == 15
+    assert measure.statuses == {"302": 20788, "429": 12}
+
+
+def test_results_replace_only_their_own_section(tmp_path):
+    doc = tmp_path / "performance.md"
+    doc.write_text(f"# Performance\n\n## Results\n\n{report.BEGIN}\nstale figures\n{report.END}\n\n"
+                   "## Search\n\nKept as written.\n")
+    results = report.Results()
+    results.rows.append(report.Row("home page", "SQLite", "cold", load.parse(WRK_OUTPUT)))
+    for _ in range(2):  # and again: the same file, not two copies
+        report.write(doc, report.render(results))
+    text = doc.read_text()
+    assert text.count(report.BEGIN) == 1 and "stale figures" not in text
+    assert "| home page | SQLite | cold | 2,600 |" in text
+    assert text.endswith("## Search\n\nKept as written.\n")
+
+
+@pytest.mark.django_db
+def test_the_dataset_has_a_post_with_exactly_200_comments(client, settings):
+    settings.PAGE_CACHE_SECONDS = 0
+    info = dataset.build(posts=30, comments=100, seed=1)
+    post_url = info["urls"]["post"]
+    assert Comment.objects.approved().filter(post__slug=dataset.BENCH_SLUG).count() == 200
+    for name, url in info["urls"].items():
+        if url != "n/a":
+            assert client.get(url).status_code == 200, name
+    assert "200 Responses" in client.get(post_url).text
+
+
+@pytest.mark.django_db
+def test_the_comment_form_can_still_be_filled_in_as_comment_lua_does(client, settings):
+    settings.COMMENTS_MIN_SECONDS = 0
+    info = dataset.build(posts=5, comments=10, seed=2)
+    page = client.get(info["urls"]["post"])
+    fields = run.comment_form_fields(page.text)
+    assert fields["action"] == reverse("comments:post", args=[info["comment_form"]])
+    sent = client.post(fields["action"], {
+        "author_name": "Benchmark Reader", "author_email": "reader@example.invalid",
+        "author_url": "", "parent": "", "homepage": "", "notify_replies": "",
+        "body": "A benchmark comment", "csrfmiddlewaretoken": fields["csrf"],
+        "token": fields["token"]})
+    assert sent.status_code == 302
+
+
+@pytest.mark.skipif(not (shutil.which("nginx") or Path("/usr/sbin/nginx").exists()),
+                    reason="nginx is not installed (make bench installs it)")
+@pytest.mark.parametrize("template", ["front", "static"])
+def test_the_nginx_configurations_are_valid(template, tmp_path):
+    config = (ROOT / "bench" / "nginx" / f"{template}.conf.template").read_text().format(
+        workers=1, work=tmp_path, user="", port=8999, app_port=8998, static_root=tmp_path,
+        deploy=ROOT / "deploy" / "nginx", static_files=tmp_path)
+    (tmp_path / "nginx.conf").write_text(config)
+    (tmp_path / "nginx-tmp").mkdir()
+    nginx = shutil.which("nginx") or "/usr/sbin/nginx"
+    result = subprocess.run([nginx, "-t", "-c", str(tmp_path / "nginx.conf"), "-p", str(tmp_path)],
+                            capture_output=True, text=True, timeout=30, check=False)
+    assert result.returncode == 0, result.stderr
