@@ -144,8 +144,12 @@ class Tag(models.Model):
 
 class PostQuerySet(models.QuerySet):
     def published(self):
-        """What anyone may read: published, or scheduled and now due."""
-        now = timezone.now()
+        """What anyone may read: published, or scheduled and now due.
+
+        "Now" is taken to the minute, so that every request within a minute asks the same
+        question and cached counts of the answer can serve them all.
+        """
+        now = timezone.now().replace(second=0, microsecond=0)
         return self.filter(
             Q(status=Post.Status.PUBLISHED)
             | Q(status=Post.Status.SCHEDULED, published_at__lte=now)

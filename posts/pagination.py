@@ -14,7 +14,8 @@ from django.utils.functional import cached_property
 
 from archive_site import generations
 
-COUNT_TIMEOUT = 60 * 60
+# Scheduled posts fall due without any change to content; a count is kept only this long.
+COUNT_TIMEOUT = 5 * 60
 
 
 class ArchivePaginator(Paginator):
