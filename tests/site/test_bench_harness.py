@@ -1,18 +1,22 @@
 """
 Smoke tests for the benchmark harness (bench/): it reads wrk right, keeps docs/performance.md's
 other sections, builds its dataset, can still fill in the comment form, and the nginx front it
-measures (deploy/nginx/) is valid nginx. No timings: those live in docs/performance.md only.
+measures (deploy/nginx/) is valid nginx that lets readers of its cached pages comment. No
+timings: those live in docs/performance.md only.
 """
 
+import os
 import shutil
 import subprocess
+import urllib.parse
 from pathlib import Path
 
 import pytest
 from django.urls import reverse
 
-from bench import dataset, load, report, run
+from bench import dataset, load, report, run, servers
 from comments.models import Comment
+from tests.factories import PostFactory
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -98,3 +102,36 @@ def test_the_nginx_configurations_are_valid(template, tmp_path):
     result = subprocess.run([nginx, "-t", "-c", str(tmp_path / "nginx.conf"), "-p", str(tmp_path)],
                             capture_output=True, text=True, timeout=30, check=False)
     assert result.returncode == 0, result.stderr
+
+
+@pytest.mark.skipif(not (shutil.which("nginx") or Path("/usr/sbin/nginx").exists()),
+                    reason="nginx is not installed (make bench installs it)")
+@pytest.mark.django_db(transaction=True)
+def test_a_reader_of_a_page_cached_by_the_nginx_front_can_comment(live_server, settings,
+                                                                   tmp_path):
+    """deploy/nginx/ as documented, in front of the live server: each reader gets their own
+    CSRF token in the shared copy, and the comment it carries is taken."""
+    settings.COMMENTS_MIN_SECONDS = 0
+    post = PostFactory(title="Cached beans")
+    port, app_port = servers.free_port(), int(live_server.url.rsplit(":", 1)[1])
+    config = (ROOT / "bench" / "nginx" / "front.conf.template").read_text().format(
+        workers=1, work=tmp_path, user="user root;" if os.geteuid() == 0 else "", port=port,
+        app_port=app_port, deploy=ROOT / "deploy" / "nginx", static_files=tmp_path)
+    with servers.nginx("front", port=port, config_text=config, work=tmp_path):
+        first = servers.fetch(port, post.get_absolute_url())
+        mine = first.cookies()["csrftoken"]
+        again = servers.fetch(port, post.get_absolute_url(), headers={"Cookie": f"csrftoken={mine}"})
+        other = servers.fetch(port, post.get_absolute_url())
+        assert again.header("X-Front-Cache") == "HIT" and not again.cookies()
+        form = run.comment_form_fields(again.text)
+        assert form["csrf"] == mine
+        assert other.cookies()["csrftoken"] != mine and mine not in other.text
+
+        sent = servers.fetch(port, form["action"], method="POST", headers={
+            "Content-Type": "application/x-www-form-urlencoded", "Cookie": f"csrftoken={mine}"},
+            body=urllib.parse.urlencode({
+                "author_name": "Ann", "author_email": "ann@example.org", "author_url": "",
+                "body": "Sent from a cached page.", "parent": "", "homepage": "",
+                "csrfmiddlewaretoken": form["csrf"], "token": form["token"]}))
+    assert sent.status == 302
+    assert Comment.objects.filter(post=post, body="Sent from a cached page.").exists()
