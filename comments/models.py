@@ -153,10 +153,6 @@ class Comment(models.Model):
         return reverse("comments:permalink", kwargs={"pk": self.pk})
 
     @property
-    def is_linkback(self):
-        return self.kind != self.Kind.COMMENT
-
-    @property
     def website(self):
         """The author's link, or "" unless it is plainly http(s): imported data is not trusted."""
         return _safe_link(self.author_url)
