@@ -1,18 +1,33 @@
 """
-Redis as a cache that the site can live without.
+Redis as a cache that the site can live without, and that can mirror hot keys in each process.
 
 When Redis is unreachable every read is a miss and every write is dropped (and logged), so pages
 are served uncached rather than failing. Short socket timeouts keep a dead Redis from holding
 requests up.
+
+A few small keys are read by nearly every request (the cache generations), and a Redis round trip
+costs more than a page served from the page cache. `get_mirrored()` keeps a copy of such a key in
+the process, and `announce_change()` tells every process sharing the Redis to drop theirs, over
+pub/sub. A thread in each process listens; copies are used only while it is subscribed, and
+never longer than MIRROR_SECONDS, which bounds what an announcement lost in transit could cost.
+clear() takes every key with it, so it drops every copy everywhere.
 """
 
 import logging
+import os
+import secrets
+import threading
+import time
 
 from django.core.cache.backends.redis import RedisCache, RedisCacheClient
 from redis.exceptions import ConnectionError as RedisConnectionError
 from redis.exceptions import TimeoutError as RedisTimeoutError
 
 logger = logging.getLogger(__name__)
+MIRROR_SECONDS = 5.0
+# How long the listener waits for a message before it pings, to find out that its connection died.
+IDLE_SECONDS = 5.0
+CONFIRM_SECONDS = 2.0
 UNAVAILABLE = (RedisConnectionError, RedisTimeoutError, ConnectionError, OSError)
 
 
@@ -56,6 +71,7 @@ class ResilientRedisCache(RedisCache):
     def __init__(self, server, params):
         super().__init__(server, params)
         self._class = ReusingRedisCacheClient
+        self._mirror_of_process = (None, None)
 
     get = _degrade(RedisCache.get, lambda key, default=None, version=None: default)
     get_many = _degrade(RedisCache.get_many, {})
@@ -65,6 +81,138 @@ class ResilientRedisCache(RedisCache):
     delete = _degrade(RedisCache.delete, False)
     touch = _degrade(RedisCache.touch, False)
     has_key = _degrade(RedisCache.has_key, False)
-    clear = _degrade(RedisCache.clear, None)
     # Counters (generations, rate limits) must not pretend: their callers decide what to do.
     incr = _degrade(RedisCache.incr, CacheUnavailable)
+    _clear = _degrade(RedisCache.clear, None)
+
+    def get_mirrored(self, key):
+        """get(), answered from this process's copy while there is a trustworthy one."""
+        mirror = self._mirror()
+        value, version = mirror.get(key)
+        if value is None:
+            value = self.get(key)
+            if value is not None:
+                mirror.keep(key, value, version)
+        return value
+
+    def mirror_is_live(self) -> bool:
+        """Whether this process's copies are being kept (its listener is subscribed)."""
+        return self._mirror().live
+
+    def announce_change(self, key):
+        """Every process drops its copy of `key`: this one now, the others as the word arrives."""
+        mirror = self._mirror()
+        mirror.forget(key)
+        self._publish(mirror.origin, key)
+
+    def clear(self):
+        self._clear()
+        mirror = self._mirror()
+        mirror.forget()
+        self._publish(mirror.origin, "")
+
+    def _channel(self):
+        # Channels are shared by every database of a Redis server; keys are not.
+        database = self._cache._get_connection_pool(True).connection_kwargs.get("db", 0)
+        return self.make_key(f"mirror-changes:db{database}")
+
+    def _publish(self, origin, key):
+        try:
+            self._cache.get_client(write=True).publish(self._channel(), f"{origin} {key}")
+        except UNAVAILABLE as exc:  # nobody can be listening then, and copies are dropped
+            logger.warning("cache unavailable, change of %r not announced: %s", key, exc)
+
+    def _mirror(self):
+        # Django makes a cache object per thread; the copies are per process, like the memory
+        # they live in. A forked worker starts a mirror (and a listener) of its own.
+        pid = os.getpid()
+        if self._mirror_of_process[0] != pid:
+            identity = (pid, tuple(self._servers), self._channel())
+            with _mirrors_lock:
+                if identity not in _mirrors:
+                    _mirrors[identity] = Mirror(self._listen)
+                self._mirror_of_process = (pid, _mirrors[identity])
+        return self._mirror_of_process[1]
+
+    def _listen(self, mirror):
+        """Subscribe, then drop copies as changes are announced, until the connection fails."""
+        pubsub = self._cache.get_client(write=True).pubsub()
+        try:
+            pubsub.subscribe(self._channel())
+            confirmation = pubsub.get_message(timeout=CONFIRM_SECONDS)
+            if confirmation is None or confirmation["type"] != "subscribe":
+                raise RedisConnectionError(f"subscription not confirmed: {confirmation}")
+            mirror.set_live(True)
+            while True:
+                message = pubsub.get_message(timeout=IDLE_SECONDS)
+                if message is None:
+                    pubsub.ping()
+                elif message["type"] == "message":
+                    origin, _, key = message["data"].decode().partition(" ")
+                    if origin != mirror.origin:  # this process dropped its own copy already
+                        mirror.forget(key or None)
+        finally:
+            pubsub.close()
+
+
+class Mirror:
+    """One process's copies of mirrored keys, kept only while its listener is subscribed."""
+
+    def __init__(self, listen):
+        self._lock = threading.Lock()
+        self._values = {}  # key: (value, time.monotonic() when it stops being used)
+        # Moves on with every drop, so that a read which raced an announcement is not kept.
+        self._version = 0
+        self._live = False
+        self.origin = secrets.token_hex(8)
+        threading.Thread(target=self._keep_listening, args=(listen,), daemon=True,
+                         name="cache-mirror").start()
+
+    def get(self, key):
+        """(the copy or None, the version to give back to keep())."""
+        version = self._version
+        found = self._values.get(key)
+        if found is not None and found[1] > time.monotonic():
+            return found[0], version
+        return None, version
+
+    def keep(self, key, value, version):
+        with self._lock:
+            if self._live and version == self._version:
+                self._values[key] = (value, time.monotonic() + MIRROR_SECONDS)
+
+    def forget(self, key=None):
+        with self._lock:
+            self._version += 1
+            if key is None:
+                self._values.clear()
+            else:
+                self._values.pop(key, None)
+
+    @property
+    def live(self):
+        return self._live
+
+    def set_live(self, live):
+        with self._lock:
+            self._live = live
+            self._version += 1
+            self._values.clear()
+
+    def _keep_listening(self, listen):
+        pause = 0.1
+        while True:
+            started = time.monotonic()
+            try:
+                listen(self)
+            except Exception as exc:  # whatever broke, the copies cannot be trusted now
+                logger.warning("cache mirror lost its subscription: %s", exc)
+            self.set_live(False)
+            if time.monotonic() - started > IDLE_SECONDS:
+                pause = 0.1
+            time.sleep(pause)
+            pause = min(pause * 2, 5.0)
+
+
+_mirrors = {}
+_mirrors_lock = threading.Lock()

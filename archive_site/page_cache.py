@@ -1,121 +1,292 @@
 """
-Full-page cache for anonymous readers, keyed by the content generation.
+Full-page cache for anonymous readers, in front of Django, keyed by the content generation.
 
-A page is stored only when it was built for nobody in particular: a GET without a session or
-messages cookie (so no login, no pending comment, no flash message), answered 200 with nothing
-private in it. Any change to content moves the generation on (archive_site.generations), so
-stored pages are never invalidated by hunting for keys: they simply stop being read.
+It wraps the WSGI application (archive_site/wsgi.py) rather than sitting among the middleware,
+because a hit should cost about what serving a static file does, and Django's request handling
+alone costs more than that (docs/performance.md). A hit never reaches Django; a miss goes
+through it whole, and the page is stored with the final headers every middleware gave it.
 
-Cached pages still carry working comment forms. The CSRF token in the stored copy is replaced by
-a placeholder, and every hit fills in the reader's own token (and sets the CSRF cookie, through
-CsrfViewMiddleware), so no reader ever receives another reader's token. Apps renew their own
-per-request values (e.g. the comment form's signed timestamp) through PAGE_CACHE_REFRESHERS.
+What is stored: the answer to a GET made for nobody in particular (no session or messages
+cookie, so no login, no pending comment, no flash message; no query parameters but the paging
+ones), when it is a 200, not streamed, not marked private, and sets no cookie but the CSRF one.
+Any change to content moves the generation on (archive_site.generations), so stored pages are
+never hunted down: they simply stop being read.
+
+Where: in the shared cache, and in front of it a copy in each process (PAGE_CACHE_LOCAL_BYTES),
+so that a hit costs no round trip. The generation in the key is read through the cache's
+process mirror, which every change empties on every node at once.
+
+Per reader: forms in a stored page still work. Every value that must differ per request is cut
+out of the page when it is stored, and filled in on each hit: the reader's CSRF secret (their
+cookie's, or a new one with its cookie), and whatever apps declare in PAGE_CACHE_REFRESHERS (the
+comment form's signed timestamp). No reader ever receives another reader's token. The secret
+goes into forms unmasked, as Django accepts: masking defends against BREACH, which needs text
+an attacker chose in the same compressed response, and a page shared by every reader has none.
 """
 
 import functools
 import hashlib
+import os
 import re
+import threading
 import time
+from collections.abc import Callable
+from dataclasses import dataclass
 
+from cachetools import LRUCache
 from django.conf import settings
 from django.core.cache import cache
-from django.http import HttpResponse, HttpResponseNotModified
-from django.middleware.csrf import get_token
-from django.utils.http import http_date, quote_etag
+from django.http import HttpResponse, parse_cookie
+from django.middleware.csrf import CSRF_ALLOWED_CHARS, CSRF_SECRET_LENGTH
+from django.utils.http import http_date
 from django.utils.module_loading import import_string
 
 from . import generations
 
-CSRF_FIELD = re.compile(rb'(name="csrfmiddlewaretoken" value=")[^"]*(")')
-CSRF_PLACEHOLDER = b"__CSRF_TOKEN__"
 # Query parameters that select a page of something; anything else is not worth storing.
-CACHEABLE_PARAMETERS = {"page", "cpage", "replytocom"}
-KEPT_HEADERS = ("Content-Type", "Content-Language", "Link", "X-Pingback")
+CACHEABLE_PARAMETERS = frozenset({"page", "cpage", "replytocom"})
+# Headers that belong to one answer, not to the page: set afresh on every hit.
+PER_ANSWER_HEADERS = frozenset({"set-cookie", "content-length", "date", "etag", "last-modified"})
+VARY_ALLOWED = frozenset({"cookie", "accept-encoding"})
+CSRF_FIELD = re.compile(rb'name="csrfmiddlewaretoken" value="([^"]*)"')
+_SECRET_CHARS = re.compile(f"[{re.escape(CSRF_ALLOWED_CHARS)}]{{{CSRF_SECRET_LENGTH}}}")
+# os.urandom bytes as secret characters: 248 is 4 x 62, so dropping the bytes above it keeps
+# every character equally likely.
+_TO_SECRET_CHARS = bytes(CSRF_ALLOWED_CHARS.encode()[b % len(CSRF_ALLOWED_CHARS)]
+                         for b in range(256))
+_UNEVEN_BYTES = bytes(range(4 * len(CSRF_ALLOWED_CHARS), 256))
 
 
-def _is_cacheable_request(request):
-    if request.method not in ("GET", "HEAD") or not settings.PAGE_CACHE_SECONDS:
-        return False
-    if settings.SESSION_COOKIE_NAME in request.COOKIES or "messages" in request.COOKIES:
-        return False
-    return set(request.GET) <= CACHEABLE_PARAMETERS
+@dataclass(frozen=True)
+class Refresher:
+    """A per-request value in pages, renewed on every hit.
+
+    When a page is stored, `pattern` finds the value (its group 1) and `parse` turns it into
+    what `fill` needs, or None to leave it as it is; on every hit, `fill(parsed, reader)` gives
+    the bytes that stand in its place.
+    """
+
+    pattern: re.Pattern
+    parse: Callable[[bytes], object]
+    fill: Callable[[object, "Reader"], bytes]
 
 
-def _is_cacheable_response(response):
-    if response.status_code != 200 or response.streaming:
-        return False
-    if response.has_header("Cache-Control") and (
-        "private" in response["Cache-Control"] or "no-cache" in response["Cache-Control"]
-    ):
-        return False
-    # A response that starts a session or sets anything beyond the CSRF cookie is personal.
-    return set(response.cookies) <= {settings.CSRF_COOKIE_NAME}
+CSRF_REFRESHER = Refresher(pattern=CSRF_FIELD, parse=lambda value: True,
+                           fill=lambda parsed, reader: reader.csrf_secret.encode())
 
 
-def _key(request):
-    url = hashlib.sha256(request.build_absolute_uri().encode()).hexdigest()
-    return generations.key("content", "page", url)
+@dataclass(frozen=True)
+class Reader:
+    """What a hit knows of whoever asked."""
+
+    csrf_secret: str
 
 
-def _stored(response):
-    body = CSRF_FIELD.sub(rb"\1" + CSRF_PLACEHOLDER + rb"\2", response.content)
-    return {
-        "body": body,
-        "headers": {name: response[name] for name in KEPT_HEADERS if response.has_header(name)},
-        "etag": quote_etag(hashlib.sha256(body).hexdigest()[:32]),
-        "modified": time.time(),
-    }
+@dataclass(frozen=True)
+class Entry:
+    status: str
+    headers: tuple
+    pieces: tuple  # the page's bytes around its per-request values
+    slots: tuple  # (refresher name, parsed value) for each gap between pieces
+    etag: str
+    modified: str  # HTTP date
+    size: int
+
+    @property
+    def has_form(self):
+        return any(name == "csrf" for name, _ in self.slots)
+
+    def fillable(self):
+        """Whether this code knows every slot (an entry may outlive a deploy that renamed one)."""
+        named = refreshers()
+        return all(name in named for name, _ in self.slots)
+
+
+def new_csrf_secret() -> str:
+    while True:
+        chars = os.urandom(2 * CSRF_SECRET_LENGTH).translate(_TO_SECRET_CHARS, _UNEVEN_BYTES)
+        if len(chars) >= CSRF_SECRET_LENGTH:
+            return chars[:CSRF_SECRET_LENGTH].decode()
 
 
 @functools.cache
-def _refreshers():
-    """Apps' hooks that renew per-request values in a stored page (PAGE_CACHE_REFRESHERS)."""
-    return [import_string(path) for path in settings.PAGE_CACHE_REFRESHERS]
+def refreshers() -> dict:
+    """The CSRF secret, then the apps' own (PAGE_CACHE_REFRESHERS), by name."""
+    named = {"csrf": CSRF_REFRESHER}
+    named.update((path, import_string(path)) for path in settings.PAGE_CACHE_REFRESHERS)
+    return named
 
 
-def _not_modified(request, entry):
-    if request.headers.get("If-None-Match") == entry["etag"]:
-        return True
-    since = request.headers.get("If-Modified-Since")
-    return since is not None and since == http_date(entry["modified"])
+def _request_key(environ):
+    """The request's cache key without the generation, or None if it must reach Django."""
+    if environ["REQUEST_METHOD"] not in ("GET", "HEAD") or not settings.PAGE_CACHE_SECONDS:
+        return None
+    query = environ.get("QUERY_STRING", "")
+    if query and not {part.partition("=")[0] for part in query.split("&")} <= CACHEABLE_PARAMETERS:
+        return None
+    cookies = environ.get("HTTP_COOKIE")
+    if cookies and (settings.SESSION_COOKIE_NAME in cookies or "messages" in cookies):
+        parsed = parse_cookie(cookies)
+        if settings.SESSION_COOKIE_NAME in parsed or "messages" in parsed:
+            return None
+    # Everything the page may depend on, as sent: two spellings of one address are two entries.
+    proxy_header = settings.SECURE_PROXY_SSL_HEADER
+    return "\n".join((
+        environ["wsgi.url_scheme"], environ.get(proxy_header[0], "") if proxy_header else "",
+        environ.get("HTTP_HOST") or environ.get("SERVER_NAME", ""),
+        environ.get("SCRIPT_NAME", "") + environ.get("PATH_INFO", ""), query,
+    ))
 
 
-def _served(request, entry):
-    if _not_modified(request, entry):
-        response = HttpResponseNotModified()
+def _reader(environ) -> Reader:
+    secret = parse_cookie(environ.get("HTTP_COOKIE", "")).get(settings.CSRF_COOKIE_NAME, "")
+    return Reader(csrf_secret=secret if _SECRET_CHARS.fullmatch(secret) else new_csrf_secret())
+
+
+_SECRET_STAND_IN = "x" * CSRF_SECRET_LENGTH
+
+
+@functools.lru_cache(maxsize=4)
+def _csrf_cookie_template(second):
+    """The Set-Cookie value Django's CSRF middleware would send now, with a stand-in secret."""
+    response = HttpResponse()
+    response.set_cookie(
+        settings.CSRF_COOKIE_NAME, _SECRET_STAND_IN, max_age=settings.CSRF_COOKIE_AGE,
+        domain=settings.CSRF_COOKIE_DOMAIN, path=settings.CSRF_COOKIE_PATH,
+        secure=settings.CSRF_COOKIE_SECURE, httponly=settings.CSRF_COOKIE_HTTPONLY,
+        samesite=settings.CSRF_COOKIE_SAMESITE,
+    )
+    return response.cookies[settings.CSRF_COOKIE_NAME].OutputString()
+
+
+def _stored(status, headers, body) -> Entry:
+    named = refreshers()
+    found = sorted(
+        (match.start(1), match.end(1), name, parsed)
+        for name, refresher in named.items()
+        for match in refresher.pattern.finditer(body)
+        if (parsed := refresher.parse(match.group(1))) is not None
+    )
+    pieces, slots, position = [], [], 0
+    for start, end, name, parsed in found:
+        pieces.append(body[position:start])
+        slots.append((name, parsed))
+        position = end
+    pieces.append(body[position:])
+    digest = hashlib.sha256(repr(slots).encode())
+    for piece in pieces:
+        digest.update(piece)
+    return Entry(
+        status=status,
+        headers=tuple((k, v) for k, v in headers if k.lower() not in PER_ANSWER_HEADERS),
+        pieces=tuple(pieces), slots=tuple(slots), etag=digest.hexdigest()[:32],
+        modified=http_date(), size=len(body) + 512,
+    )
+
+
+def _storable(environ, status, headers, result) -> bool:
+    if environ["REQUEST_METHOD"] != "GET" or not status.startswith("200 "):
+        return False
+    if not isinstance(result, HttpResponse):  # streamed, or a file
+        return False
+    for name, value in headers:
+        name = name.lower()
+        if name == "set-cookie" and not value.lstrip().startswith(settings.CSRF_COOKIE_NAME + "="):
+            return False  # a session, a message: something personal
+        if name == "cache-control" and re.search(r"private|no-cache|no-store", value):
+            return False
+        if name == "vary" and not {v.strip().lower() for v in value.split(",")} <= VARY_ALLOWED:
+            return False
+    return True
+
+
+def _served(entry, environ, start_response, state):
+    headers = [("Last-Modified", entry.modified), ("X-Page-Cache", state)]
+    reader = None
+    if entry.has_form:
+        # As Django's CSRF middleware does, the cookie goes with every form, renewing its age.
+        reader = _reader(environ)
+        headers.append(("Set-Cookie", _csrf_cookie_template(int(time.time())).replace(
+            _SECRET_STAND_IN, reader.csrf_secret, 1)))
+        # The reader's copy carries their secret: a copy made for another secret is not theirs.
+        mark = hashlib.blake2b(reader.csrf_secret.encode(), digest_size=6).hexdigest()
+        etag = f'"{entry.etag}-{mark}"'
     else:
-        body = entry["body"]
-        if CSRF_PLACEHOLDER in body:
-            body = body.replace(CSRF_PLACEHOLDER, get_token(request).encode())
-        for refresh in _refreshers():
-            body = refresh(request, body)
-        response = HttpResponse(body)
-        for name, value in entry["headers"].items():
-            response[name] = value
-    response["ETag"] = entry["etag"]
-    response["Last-Modified"] = http_date(entry["modified"])
-    response["X-Page-Cache"] = "hit"
-    return response
+        etag = f'"{entry.etag}"'
+    headers.append(("ETag", etag))
+    if_none_match = environ.get("HTTP_IF_NONE_MATCH")
+    if (if_none_match == etag if if_none_match is not None
+            else environ.get("HTTP_IF_MODIFIED_SINCE") == entry.modified):
+        start_response("304 Not Modified", headers)
+        return [b""]
+    named = refreshers()
+    parts = [entry.pieces[0]]
+    for (name, parsed), piece in zip(entry.slots, entry.pieces[1:], strict=True):
+        parts.append(named[name].fill(parsed, reader))
+        parts.append(piece)
+    body = b"".join(parts)
+    start_response(entry.status, [*entry.headers, ("Content-Length", str(len(body))), *headers])
+    return [b""] if environ["REQUEST_METHOD"] == "HEAD" else [body]
 
 
-class PageCacheMiddleware:
-    """Sits below the session and CSRF middleware and above everything that reads the user."""
+class LocalCopies:
+    """This process's most recently used entries, up to a number of bytes."""
 
-    def __init__(self, get_response):
-        self.get_response = get_response
+    def __init__(self, max_bytes):
+        self._entries = LRUCache(maxsize=max_bytes, getsizeof=lambda entry: entry.size)
+        self._lock = threading.Lock()
 
-    def __call__(self, request):
-        if not _is_cacheable_request(request):
-            return self.get_response(request)
-        key = _key(request)
-        entry = cache.get(key)
-        if entry is not None:
-            return _served(request, entry)
-        response = self.get_response(request)
-        if _is_cacheable_response(response):
-            entry = _stored(response)
-            cache.set(key, entry, settings.PAGE_CACHE_SECONDS)
-            response["ETag"] = entry["etag"]
-            response["Last-Modified"] = http_date(entry["modified"])
-            response["X-Page-Cache"] = "miss"
-        return response
+    def get(self, key):
+        with self._lock:
+            return self._entries.get(key)
+
+    def put(self, key, entry):
+        if entry.size <= self._entries.maxsize:
+            with self._lock:
+                self._entries[key] = entry
+
+    def clear(self):
+        with self._lock:
+            self._entries.clear()
+
+
+class PageCache:
+    """WSGI middleware: anonymous pages from the cache, everything else from `application`."""
+
+    def __init__(self, application):
+        self.application = application
+        self.local = LocalCopies(settings.PAGE_CACHE_LOCAL_BYTES)
+
+    def __call__(self, environ, start_response):
+        request_key = _request_key(environ)
+        generation = generations.current("content") if request_key is not None else None
+        if generation is None:
+            return self.application(environ, start_response)
+        key = f"page:{generation}:{hashlib.sha256(request_key.encode()).hexdigest()}"
+        entry = self.local.get(key)
+        if entry is None:
+            entry = cache.get(key)
+            if not (isinstance(entry, Entry) and entry.fillable()):
+                return self._through(key, environ, start_response)
+            self.local.put(key, entry)
+        return _served(entry, environ, start_response, "hit")
+
+    def _through(self, key, environ, start_response):
+        answered = []
+
+        def capture(status, headers, exc_info=None):
+            answered[:] = [status, headers, exc_info]
+
+        result = self.application(environ, capture)
+        status, headers, exc_info = answered
+        if not _storable(environ, status, headers, result):
+            start_response(status, headers, exc_info)
+            return result
+        try:
+            body = result.content
+        finally:
+            result.close()
+        entry = _stored(status, headers, body)
+        cache.set(key, entry, settings.PAGE_CACHE_SECONDS)
+        self.local.put(key, entry)
+        return _served(entry, environ, start_response, "miss")

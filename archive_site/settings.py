@@ -78,7 +78,6 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
-    # Outside the page cache, so that pages served from it carry the same headers.
     "csp.middleware.CSPMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
@@ -87,9 +86,6 @@ MIDDLEWARE = [
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
-    # Below sessions and CSRF (a hit still gets the reader's own CSRF token), above anything that
-    # reads the user, so a hit costs no database query.
-    "archive_site.page_cache.PageCacheMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     # Last, as django-axes asks: it turns a locked-out login into its lockout response.
@@ -277,9 +273,11 @@ SITE_TITLE = os.environ.get("SITE_TITLE", "archive_site")
 SITE_TAGLINE = os.environ.get("SITE_TAGLINE", "Archived blogs, kept as they were published")
 POSTS_PER_PAGE = 10
 # Anonymous pages are stored whole for this long (0 turns the page cache off); content changes
-# make stored pages unreachable at once, through cache generations.
+# make stored pages unreachable at once, through cache generations. archive_site/page_cache.py
+# serves them in front of Django, from the shared cache and from a copy in each process.
 PAGE_CACHE_SECONDS = int(os.environ.get("PAGE_CACHE_SECONDS", "300"))
-PAGE_CACHE_REFRESHERS = ["comments.moderation.refresh_form_tokens"]
+PAGE_CACHE_LOCAL_BYTES = int(os.environ.get("PAGE_CACHE_LOCAL_MB", "16")) * 1024 * 1024
+PAGE_CACHE_REFRESHERS = ["comments.moderation.FORM_TOKEN_REFRESHER"]
 
 # Finding things: search, feeds and sitemaps (posts/search, posts/feeds.py, posts/sitemaps.py).
 # The PostgreSQL text search configuration. Migration 0003 builds the stored search vector with

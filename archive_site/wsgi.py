@@ -2,6 +2,8 @@ import os
 
 from django.core.wsgi import get_wsgi_application
 
+from archive_site.page_cache import PageCache
+
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "archive_site.settings")
 
-application = get_wsgi_application()
+application = PageCache(get_wsgi_application())

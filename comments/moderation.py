@@ -12,6 +12,7 @@ linkbacks go through the same policy; only the form-specific rules are left to t
 Values come from the COMMENTS_* settings, or from the DiscussionSettings record once saved.
 """
 
+import functools
 import ipaddress
 import re
 import time
@@ -28,28 +29,37 @@ from django.utils.functional import cached_property
 from django.utils.translation import gettext as _
 
 from archive_site import ratelimit
+from archive_site.page_cache import Refresher
 
 from .models import Comment, DiscussionSettings
 
 TOKEN_SALT = "comments.form"
-TOKEN_FIELD = re.compile(rb'(name="token" value=")([^"]*)(")')
 
 
 def issue_token(post_id: int) -> str:
-    return signing.dumps([post_id, int(time.time())], salt=TOKEN_SALT)
+    return _token_at(post_id, int(time.time()))
 
 
-def refresh_form_tokens(request, body: bytes) -> bytes:
-    """Page-cache hook: a form served from the cache is timed from now, not from caching."""
+@functools.lru_cache(maxsize=256)
+def _token_at(post_id, second):
+    # Every form of a post asked for within the same second carries the same token.
+    return signing.dumps([post_id, second], salt=TOKEN_SALT)
 
-    def refreshed(match):
-        try:
-            post_id, _issued = signing.loads(match.group(2).decode(), salt=TOKEN_SALT)
-        except (signing.BadSignature, TypeError, ValueError, UnicodeDecodeError):
-            return match.group(0)
-        return match.group(1) + issue_token(post_id).encode() + match.group(3)
 
-    return TOKEN_FIELD.sub(refreshed, body)
+def _token_post(value: bytes):
+    try:
+        post_id, _issued = signing.loads(value.decode(), salt=TOKEN_SALT)
+    except (signing.BadSignature, TypeError, ValueError, UnicodeDecodeError):
+        return None
+    return post_id
+
+
+# Page-cache hook: a form served from the cache is timed from the hit, not from caching.
+FORM_TOKEN_REFRESHER = Refresher(
+    pattern=re.compile(rb'name="token" value="([^"]*)"'),
+    parse=_token_post,
+    fill=lambda post_id, reader: issue_token(post_id).encode(),
+)
 MODERATE_PERMISSION = "comments.can_moderate"
 TECHNICAL_SETTINGS = {
     "max_length": "COMMENTS_MAX_LENGTH",

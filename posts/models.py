@@ -269,7 +269,8 @@ class Post(models.Model):
     objects = PostQuerySet.as_manager()
 
     class Meta:
-        # Undated archived posts sort after dated ones on every database.
+        # Undated archived posts sort after dated ones on every database. Migration 0004 indexes
+        # this order (by hand: the two databases spell it differently).
         ordering = ["-sticky", F("published_at").desc(nulls_last=True), "-id"]
         get_latest_by = "published_at"
         permissions = [("preview_post", "Can preview unpublished posts")]

@@ -1,7 +1,10 @@
 import os
+import time
 
 import pytest
+from django.core import signals
 from django.core.cache import cache
+from django.db import close_old_connections
 from django.test import Client
 
 
@@ -15,6 +18,45 @@ def _fast_and_isolated(settings, tmp_path):
     cache.clear()
     yield
     cache.clear()
+
+
+@pytest.fixture
+def site():
+    """A reader of the site as a WSGI server runs it (archive_site/wsgi.py: the page cache in
+    front of Django), driven in-process by WebTest, with a cookie jar like a browser's.
+    `site.another_reader()` is a second reader, with cookies of their own."""
+    from webtest import TestApp
+
+    from archive_site.wsgi import application
+
+    def reader():
+        app = TestApp(application, extra_environ={"HTTP_HOST": "testserver"})
+        app.another_reader = reader
+        return app
+
+    # As Django's test client does: a server would close the test's transaction's connection.
+    signals.request_started.disconnect(close_old_connections)
+    signals.request_finished.disconnect(close_old_connections)
+    application.local.clear()
+    yield reader()
+    signals.request_started.connect(close_old_connections)
+    signals.request_finished.connect(close_old_connections)
+
+
+@pytest.fixture(scope="session")
+def live_server(request):
+    """pytest-django's live server, serving what a WSGI server serves (archive_site/wsgi.py:
+    the page cache in front of Django), with static files as runserver serves them."""
+    from pytest_django.live_server_helper import LiveServer
+
+    from archive_site.page_cache import PageCache
+
+    server = LiveServer(request.config.getvalue("liveserver") or "localhost", start=False)
+    serve_static_files = server.thread.static_handler
+    server.thread.static_handler = lambda handler: PageCache(serve_static_files(handler))
+    server.start()
+    yield server
+    server.stop()
 
 
 @pytest.fixture
@@ -43,5 +85,10 @@ def redis_cache(settings):
     cache.clear()
     assert cache.set("ping", "pong") is None and cache.get("ping") == "pong", (
         "Redis is not reachable at " + settings.CACHES["default"]["LOCATION"])
+    # As in a worker that has been up a moment: its copies of hot keys are being kept.
+    deadline = time.monotonic() + 5
+    while not cache.mirror_is_live():
+        assert time.monotonic() < deadline, "the cache mirror never subscribed"
+        time.sleep(0.01)
     yield cache
     cache.clear()
