@@ -15,6 +15,8 @@ import secrets
 from django.core.cache import cache
 from django.db import transaction
 
+from . import fragments
+
 TIMEOUT = None  # counters must outlive the entries that depend on them
 
 
@@ -65,3 +67,20 @@ def key(name: str, *parts) -> str:
     # Without a counter, a key nobody will ask for again: nothing is shared on a guess.
     generation = str(value) if value is not None else f"unknown-{secrets.token_hex(8)}"
     return ":".join([name, generation, *map(str, parts)])
+
+
+def cached(name: str, *parts, build, timeout):
+    """build()'s value for the current generation of `name`, made once and kept in the shared
+    cache and in each process (archive_site.fragments), until the generation moves on."""
+    if current(name) is None:
+        return build()
+    return fragments.get_or_build(key(name, *parts), build, timeout)
+
+
+def cached_many(name: str, parts: dict, build_missing, timeout) -> dict:
+    """cached() for several values at once: {item: value} for parts given as {item: key parts};
+    build_missing(items) makes {item: value} for those not kept anywhere."""
+    if current(name) is None:
+        return build_missing(list(parts))
+    return fragments.get_or_build_many(
+        {item: key(name, *item_parts) for item, item_parts in parts.items()}, build_missing, timeout)

@@ -28,12 +28,10 @@ import functools
 import hashlib
 import os
 import re
-import threading
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from cachetools import LRUCache
 from django.conf import settings
 from django.core.cache import cache
 from django.http import HttpResponse, parse_cookie
@@ -42,6 +40,7 @@ from django.utils.http import http_date
 from django.utils.module_loading import import_string
 
 from . import generations
+from .fragments import LocalCopies
 
 # Query parameters that select a page of something; anything else is not worth storing.
 CACHEABLE_PARAMETERS = frozenset({"page", "cpage", "replytocom"})
@@ -229,27 +228,6 @@ def _served(entry, environ, start_response, state):
     return [b""] if environ["REQUEST_METHOD"] == "HEAD" else [body]
 
 
-class LocalCopies:
-    """This process's most recently used entries, up to a number of bytes."""
-
-    def __init__(self, max_bytes):
-        self._entries = LRUCache(maxsize=max_bytes, getsizeof=lambda entry: entry.size)
-        self._lock = threading.Lock()
-
-    def get(self, key):
-        with self._lock:
-            return self._entries.get(key)
-
-    def put(self, key, entry):
-        if entry.size <= self._entries.maxsize:
-            with self._lock:
-                self._entries[key] = entry
-
-    def clear(self):
-        with self._lock:
-            self._entries.clear()
-
-
 class PageCache:
     """WSGI middleware: anonymous pages from the cache, everything else from `application`."""
 
@@ -268,7 +246,7 @@ class PageCache:
             entry = cache.get(key)
             if not (isinstance(entry, Entry) and entry.fillable()):
                 return self._through(key, environ, start_response)
-            self.local.put(key, entry)
+            self.local.put(key, entry, settings.PAGE_CACHE_SECONDS, entry.size)
         return _served(entry, environ, start_response, "hit")
 
     def _through(self, key, environ, start_response):
@@ -288,5 +266,5 @@ class PageCache:
             result.close()
         entry = _stored(status, headers, body)
         cache.set(key, entry, settings.PAGE_CACHE_SECONDS)
-        self.local.put(key, entry)
+        self.local.put(key, entry, settings.PAGE_CACHE_SECONDS, entry.size)
         return _served(entry, environ, start_response, "miss")

@@ -277,6 +277,8 @@ POSTS_PER_PAGE = 10
 # serves them in front of Django, from the shared cache and from a copy in each process.
 PAGE_CACHE_SECONDS = int(os.environ.get("PAGE_CACHE_SECONDS", "300"))
 PAGE_CACHE_LOCAL_BYTES = int(os.environ.get("PAGE_CACHE_LOCAL_MB", "16")) * 1024 * 1024
+# Each process also keeps copies of the fragments pages are made of (archive_site/fragments.py).
+FRAGMENT_CACHE_LOCAL_BYTES = int(os.environ.get("FRAGMENT_CACHE_LOCAL_MB", "16")) * 1024 * 1024
 PAGE_CACHE_REFRESHERS = ["comments.moderation.FORM_TOKEN_REFRESHER"]
 
 # Finding things: search, feeds and sitemaps (posts/search, posts/feeds.py, posts/sitemaps.py).

@@ -1,16 +1,19 @@
 """
-What the comment section of a post page shows, gathered for its template: the page of the
-thread, the form, the reader's own pending comments. Two queries at most, whatever the size of
-the thread: the policy record (usually cached) and the thread itself; none for the thread once
-its rendering is cached (per page of it, until the content generation moves on).
+The comment section of a post page, as HTML. For a reader the site knows nothing about (the
+usual case), it is the same for everyone but for the form's CSRF token and signed timestamp:
+so it is rendered once per page of the thread and content generation, with stand-ins for those
+two, and each request fills in its own. No query once that is cached. A reader with something
+of their own on the page (their pending comments, the comment they answer, their login) gets a
+section built for them: the policy record (usually cached) and the thread, two queries at most,
+whatever the size of the thread.
 """
 
 import hashlib
 
-from django.core.cache import cache
+from django.middleware.csrf import get_token
 from django.template.loader import render_to_string
 from django.utils.html import format_html
-from django.utils.safestring import mark_safe
+from django.utils.safestring import SafeString, mark_safe
 
 from archive_site import generations
 
@@ -21,9 +24,12 @@ from .models import Comment
 from .moderation import Policy
 from .threads import Thread
 
-# The rendered thread is the costliest part of a post page; content changes expire it at once.
-THREAD_TIMEOUT = 60 * 60
+# The rendered section is the costliest part of a post page; content changes expire it at once.
+SECTION_TIMEOUT = 60 * 60
 GRAVATAR_URL = "https://www.gravatar.com/avatar/{}?s=96&d=blank"
+# Characters no template writes, standing in for the per-request values of a shared section.
+CSRF_STAND_IN = "\ue010csrf\ue011"
+TOKEN_STAND_IN = "\ue010token\ue011"
 
 
 def thread_for(post, request, policy) -> Thread:
@@ -31,62 +37,57 @@ def thread_for(post, request, policy) -> Thread:
     return Thread(comments, per_page=policy.per_page, max_depth=policy.max_depth)
 
 
-def section(post, request) -> dict:
+def section_html(post, request) -> SafeString:
     policy = Policy.current()
     accepting = policy.accepts_comments(post)
     requested = _number(request, "cpage") or 1
     reply_id = _number(request, "replytocom")
-    pending = readers.pending_ids(request)
+    user = getattr(request, "user", None)
+    known = user is not None and user.is_authenticated
+    if reply_id or known or readers.pending_ids(request):
+        return mark_safe(_personal_section(post, request, policy, requested, reply_id,
+                                           accepting=accepting))
     page_path = request.path if request else post.get_absolute_url()
-    reply_to = None
-    if reply_id or pending:
-        # This reader's own view of the thread (their pending comments, the comment they
-        # answer): built for them alone.
-        thread_html, reply_to = _personal_thread(post, request, policy, requested, reply_id,
-                                                 accepting=accepting, page_path=page_path)
-    else:
-        key = generations.key("content", "thread", post.pk, requested, policy.per_page,
-                              policy.max_depth, policy.gravatar, accepting, page_path)
-        thread_html = cache.get(key)
-        if thread_html is None:
-            thread = thread_for(post, request, policy)
-            thread_html = _render_thread(post, thread, policy, requested, accepting=accepting,
-                                         page_path=page_path)
-            cache.set(key, thread_html, THREAD_TIMEOUT)
-    form = None
+
+    def render_shared():
+        form = CommentForm(post=post, policy=policy, initial={"token": TOKEN_STAND_IN})
+        return _render_section(post, thread_for(post, request, policy), policy, requested,
+                               form=form if accepting else None, page_path=page_path,
+                               csrf_token=CSRF_STAND_IN)
+
+    html = generations.cached("content", "section", post.pk, requested, policy.per_page,
+                              policy.max_depth, policy.gravatar, accepting, page_path,
+                              build=render_shared, timeout=SECTION_TIMEOUT)
     if accepting:
-        user = getattr(request, "user", None)
-        form = CommentForm(post=post, policy=policy, user=user,
-                           initial={"parent": reply_to.pk if reply_to else None})
-    return {
-        "post": post,
-        "request": request,
-        # Rendered by our own autoescaping template, from sanitized comment bodies.
-        "thread_html": mark_safe(thread_html),
-        "page_path": page_path,
-        "accepting": accepting,
-        "form": form,
-        "reply_to": reply_to,
-        "feed_url": post_feed_url(post),
-    }
+        html = html.replace(CSRF_STAND_IN, get_token(request)).replace(
+            TOKEN_STAND_IN, policy.issue_token(post))
+    # Rendered by our own autoescaping templates, from sanitized comment bodies.
+    return mark_safe(html)
 
 
-def _personal_thread(post, request, policy, requested, reply_id, *, accepting, page_path):
+def _personal_section(post, request, policy, requested, reply_id, *, accepting):
     thread = thread_for(post, request, policy)
     reply_entry = thread.by_id.get(reply_id)
     reply_to = reply_entry.comment if reply_entry and reply_entry.can_reply else None
-    html = _render_thread(post, thread, policy, requested, accepting=accepting,
-                          page_path=page_path)
-    return html, reply_to
+    form = None
+    if accepting:
+        form = CommentForm(post=post, policy=policy, user=getattr(request, "user", None),
+                           initial={"parent": reply_to.pk if reply_to else None})
+    return _render_section(post, thread, policy, requested, form=form, reply_to=reply_to,
+                           page_path=request.path, request=request)
 
 
-def _render_thread(post, thread, policy, requested, *, accepting, page_path) -> str:
-    """The heading, the page of comments and its pagination: everything but the form."""
+def _render_section(post, thread, policy, requested, *, form, page_path, reply_to=None,
+                    request=None, csrf_token=None):
     page = thread.clamp(requested)
-    return render_to_string("comments/includes/thread.html", {
+    context = {
         "post": post, "thread": thread, "entries": thread.page(page), "page": page,
-        "page_path": page_path, "accepting": accepting, "gravatar": policy.gravatar,
-    })
+        "page_path": page_path, "accepting": form is not None, "gravatar": policy.gravatar,
+        "form": form, "reply_to": reply_to, "feed_url": post_feed_url(post),
+    }
+    if csrf_token is not None:
+        context["csrf_token"] = csrf_token
+    return render_to_string("comments/section.html", context, request=request)
 
 
 def where_shown(comment, request) -> str | None:

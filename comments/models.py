@@ -11,7 +11,6 @@ import ipaddress
 import re
 
 from django.conf import settings
-from django.core.cache import cache
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
@@ -22,6 +21,7 @@ from django.utils import timezone
 from django.utils.functional import cached_property
 from django.utils.translation import gettext_lazy as _
 
+from archive_site import generations
 from posts import rendering
 from posts.models import Post
 
@@ -182,9 +182,8 @@ class DiscussionSettings(models.Model):
     apply; once saved, its values win. comments.moderation.Policy reads it.
     """
 
-    CACHE_KEY = "comments:discussion-settings"
-    # Saving clears the shared cache at once; a per-process cache catches up within this.
-    CACHE_TIMEOUT = 60
+    # Saving moves the "discussion" generation on, so every process reads the record again.
+    CACHE_TIMEOUT = 60 * 60
 
     id = models.PositiveSmallIntegerField(primary_key=True, default=1, editable=False)
     hold_all = models.BooleanField(
@@ -251,11 +250,11 @@ class DiscussionSettings(models.Model):
 
     def save(self, *args, **kwargs):
         super().save(*args, **kwargs)
-        cache.delete(self.CACHE_KEY)
+        generations.bump("discussion")
 
     def delete(self, *args, **kwargs):
         result = super().delete(*args, **kwargs)
-        cache.delete(self.CACHE_KEY)
+        generations.bump("discussion")
         return result
 
     def clean(self):
@@ -280,10 +279,9 @@ class DiscussionSettings(models.Model):
     @classmethod
     def current(cls):
         """The saved record, else one built from settings. Cached: every post page reads it."""
-        record = cache.get(cls.CACHE_KEY)
-        if record is None:
-            record = cls.objects.first() or False  # False: "no record" is worth caching too
-            cache.set(cls.CACHE_KEY, record, cls.CACHE_TIMEOUT)
+        # False: "no record" is worth caching too.
+        record = generations.cached("discussion", "record", timeout=cls.CACHE_TIMEOUT,
+                                    build=lambda: cls.objects.first() or False)
         return record or cls.from_settings()
 
     def entries(self, prefix, kind):

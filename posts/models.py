@@ -7,7 +7,6 @@ filter.
 """
 
 from django.conf import settings
-from django.core.cache import cache
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import F, Q
@@ -118,14 +117,13 @@ class Category(models.Model):
 
 def _category_children():
     """{parent id: [child ids]} for all categories, rebuilt only after content changes."""
-    key = generations.key("content", "category-tree")
-    children = cache.get(key)
-    if children is None:
+    def build():
         children = {}
         for pk, parent in Category.objects.filter(parent__isnull=False).values_list("pk", "parent"):
             children.setdefault(parent, []).append(pk)
-        cache.set(key, children, 60 * 60)
-    return children
+        return children
+
+    return generations.cached("content", "category-tree", build=build, timeout=60 * 60)
 
 
 class Tag(models.Model):
@@ -345,12 +343,10 @@ class Post(models.Model):
 
     def neighbours(self):
         """Both neighbours, cached until content changes: every post page shows them."""
-        key = generations.key("content", "neighbours", self.pk)
-        found = cache.get(key)
-        if found is None:
-            found = {"older": self._neighbour(newer=False), "newer": self._neighbour(newer=True)}
-            cache.set(key, found, 60 * 60)
-        return found
+        return generations.cached(
+            "content", "neighbours", self.pk, timeout=60 * 60,
+            build=lambda: {"older": self._neighbour(newer=False),
+                           "newer": self._neighbour(newer=True)})
 
     def _neighbour(self, *, newer):
         if newer:

@@ -8,7 +8,6 @@ handful of rows instead of the whole table.
 
 import hashlib
 
-from django.core.cache import cache
 from django.core.paginator import Page, Paginator
 from django.utils.functional import cached_property
 
@@ -23,12 +22,9 @@ class ArchivePaginator(Paginator):
     def count(self):
         sql, params = self.object_list.query.sql_with_params()
         digest = hashlib.sha256(f"{sql}{params}".encode()).hexdigest()
-        key = generations.key("content", "count", digest)
-        count = cache.get(key)
-        if count is None:
-            count = super().count
-            cache.set(key, count, COUNT_TIMEOUT)
-        return count
+        return generations.cached("content", "count", digest,
+                                  build=lambda: super(ArchivePaginator, self).count,
+                                  timeout=COUNT_TIMEOUT)
 
     def page(self, number):
         number = self.validate_number(number)

@@ -1,6 +1,5 @@
 """Related posts: those sharing the most categories and tags with a post, newest first on ties."""
 
-from django.core.cache import cache
 from django.db.models import Count, F, Q
 
 from archive_site import generations
@@ -31,12 +30,9 @@ def find_related(post: Post, limit: int = RELATED_POSTS) -> list[Post]:
 
 def related_posts(post: Post) -> list[dict]:
     """What the post page shows, rebuilt only after content changes."""
-    key = generations.key("content", "related", post.pk)
-    related = cache.get(key)
-    if related is None:
-        related = [
+    return generations.cached(
+        "content", "related", post.pk, timeout=TIMEOUT,
+        build=lambda: [
             {"title": p.title, "url": p.get_absolute_url(), "published_at": p.published_at}
             for p in find_related(post)
-        ]
-        cache.set(key, related, TIMEOUT)
-    return related
+        ])

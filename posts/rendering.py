@@ -13,9 +13,10 @@ from dataclasses import dataclass
 
 import markdown
 import nh3
-from django.core.cache import cache
 from django.template.defaultfilters import linebreaks_filter, urlize
 from django.utils.safestring import SafeString, mark_safe
+
+from archive_site import fragments
 
 from . import wordpress
 
@@ -111,11 +112,7 @@ def _convert(text: str, body_format: str) -> str:
 def _cached(kind: str, text: str, produce) -> SafeString:
     digest = hashlib.sha256(text.encode("utf-8", "surrogatepass")).hexdigest()
     key = f"render:{RENDERER_VERSION}:{kind}:{digest}"
-    html = cache.get(key)
-    if html is None:
-        html = str(produce())
-        cache.set(key, html, CACHE_TIMEOUT)
-    return mark_safe(html)
+    return mark_safe(fragments.get_or_build(key, lambda: str(produce()), CACHE_TIMEOUT))
 
 
 def render(text: str, body_format: str = "markdown") -> SafeString:

@@ -1,6 +1,5 @@
-"""Reads that several pages share: the sidebar's aggregates, cached per content generation."""
+"""Reads that several pages share, cached per content generation: the sidebar and the teasers."""
 
-from django.core.cache import cache
 from django.db.models import Count
 from django.template.loader import render_to_string
 from django.utils.safestring import SafeString, mark_safe
@@ -9,7 +8,7 @@ from archive_site import generations
 
 from .models import Blog, Category, Post
 
-SIDEBAR_TIMEOUT = 60 * 60
+SIDEBAR_TIMEOUT = TEASER_TIMEOUT = 60 * 60
 RECENT_POSTS = 5
 
 
@@ -59,12 +58,7 @@ def build_sidebar():
 
 def sidebar():
     """The sidebar's data, rebuilt only after content changes."""
-    key = generations.key("content", "sidebar")
-    data = cache.get(key)
-    if data is None:
-        data = build_sidebar()
-        cache.set(key, data, SIDEBAR_TIMEOUT)
-    return data
+    return generations.cached("content", "sidebar", build=build_sidebar, timeout=SIDEBAR_TIMEOUT)
 
 
 def sidebar_html() -> SafeString:
@@ -74,10 +68,27 @@ def sidebar_html() -> SafeString:
     the archive (about 40 at 10,000 posts, 400 at 100,000), so every page is spared that work.
     The template depends on nothing but sidebar(), so one copy serves every page and reader.
     """
-    key = generations.key("content", "sidebar-html")
-    html = cache.get(key)
-    if html is None:
-        html = render_to_string("includes/sidebar.html", sidebar())
-        cache.set(key, html, SIDEBAR_TIMEOUT)
+    html = generations.cached(
+        "content", "sidebar-html", timeout=SIDEBAR_TIMEOUT,
+        build=lambda: render_to_string("includes/sidebar.html", sidebar()))
     return mark_safe(html)  # rendered by our own autoescaping template
 
+
+def teasers_html(posts) -> list[SafeString]:
+    """The teaser of each post, in order, as HTML rendered once per content generation.
+
+    A list page is mostly its ten teasers (links, dates, bylines, categories), and the same
+    teaser appears on the home page, its categories' and tags' pages and its month's. So a list
+    needs only its posts' keys: one cache read finds the teasers, and only those missing are
+    read with what they show and rendered.
+    """
+    ids = [post.pk for post in posts]
+
+    def render(missing):
+        return {post.pk: render_to_string("includes/teaser.html", {"post": post})
+                for post in Post.objects.for_listing().filter(pk__in=missing)}
+
+    found = generations.cached_many("content", {pk: ("teaser", pk) for pk in ids}, render,
+                                    TEASER_TIMEOUT)
+    # Rendered by our own autoescaping template, from sanitized text.
+    return [mark_safe(found[pk]) for pk in ids if pk in found]

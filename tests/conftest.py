@@ -7,6 +7,8 @@ from django.core.cache import cache
 from django.db import close_old_connections
 from django.test import Client
 
+from archive_site import fragments
+
 
 @pytest.fixture(autouse=True)
 def _fast_and_isolated(settings, tmp_path):
@@ -16,6 +18,7 @@ def _fast_and_isolated(settings, tmp_path):
     settings.LINKBACKS_SEND = False
     # The database is rolled back after each test; cached pages built from it must go too.
     cache.clear()
+    fragments.process_copies().clear()
     yield
     cache.clear()
 

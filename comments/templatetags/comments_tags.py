@@ -8,9 +8,9 @@ from .. import display
 register = template.Library()
 
 
-@register.inclusion_tag("comments/section.html", takes_context=True)
+@register.simple_tag(takes_context=True)
 def render_comments(context, post):
-    return display.section(post, context.get("request"))
+    return display.section_html(post, context.get("request"))
 
 
 @register.simple_tag
