@@ -8,6 +8,10 @@ Results are lazy and sliceable, so Django's Paginator can page through them: a s
 query for that page's ranks, snippets and the number of matches, and one for its posts. Read
 the page first (`SearchView` does) and `len()` costs nothing more. Visibility is
 `Post.objects.published()`, as everywhere else: drafts, private and protected text never show.
+
+A search lists at most MAX_RESULTS posts. When more match, `capped` is true and the count stops
+at MAX_RESULTS: ranking every one of 100,000 matches is what made common words slow, and no
+reader pages that far. Which matches are listed then is the backend's choice (see postgres.py).
 """
 
 from dataclasses import dataclass
@@ -22,6 +26,7 @@ from .index import index_posts
 from .query import is_searchable
 
 BACKENDS = {"postgresql": postgres, "sqlite": sqlite}
+MAX_RESULTS = 1000
 
 __all__ = ["Hit", "SearchResults", "index_posts", "is_searchable", "search"]
 
@@ -40,30 +45,43 @@ class SearchResults:
         self.text = text
         self.backend = BACKENDS[connection.vendor]
         self.sql, self.params = posts.order_by().values("pk").query.sql_with_params()
-        self._count = None if text else 0
+        # Matches as the backends count them: exactly up to MAX_RESULTS, then MAX_RESULTS + 1.
+        self._matched = None if text else 0
         self._pages = {}
 
+    def _matches(self):
+        if self._matched is None:
+            self._matched = self.backend.count(self.text, self.sql, self.params, cap=MAX_RESULTS)
+        return self._matched
+
     def count(self):
-        if self._count is None:
-            self._count = self.backend.count(self.text, self.sql, self.params)
-        return self._count
+        return min(self._matches(), MAX_RESULTS)
 
     __len__ = count
+
+    @property
+    def capped(self):
+        """Whether more posts matched than are listed."""
+        return self._matches() > MAX_RESULTS
 
     def __getitem__(self, window):
         if not isinstance(window, slice) or window.step not in (None, 1) or (window.start or 0) < 0:
             raise TypeError("Search results are read a page (a slice from 0 up) at a time.")
         start, stop = window.start or 0, window.stop
-        if stop is None or self._count == 0 or stop <= start:
+        if stop is None or self._matched == 0:
+            return []
+        stop = min(stop, MAX_RESULTS)
+        if stop <= start:
             return []
         if (start, stop) not in self._pages:
             self._pages[start, stop] = self._fetch(start, stop)
         return self._pages[start, stop]
 
     def _fetch(self, start, stop):
-        rows = self.backend.hits(self.text, self.sql, self.params, limit=stop - start, offset=start)
+        rows = self.backend.hits(self.text, self.sql, self.params,
+                                 limit=stop - start, offset=start, cap=MAX_RESULTS)
         if rows:
-            self._count = rows[0][3]
+            self._matched = rows[0][3]
         posts = Post.objects.for_listing().in_bulk([row[0] for row in rows])
         return [Hit(posts[post_id], rank, highlight(snippet or ""))
                 for post_id, rank, snippet, _ in rows if post_id in posts]

@@ -2,6 +2,9 @@
 Search on SQLite: the FTS5 table posts_searchdocument_fts (migration 0003), bm25 for order and
 `snippet()` for snippets. Queries are rebuilt in FTS5 syntax by `query.to_fts5`, never passed on
 as typed.
+
+Every match is ranked here, however many there are (bm25 reads the FTS5 index, not the
+documents); only the count stops at `cap` + 1, as on PostgreSQL, so that both report the same.
 """
 
 from django.db import connection
@@ -23,14 +26,16 @@ def _matching(posts_sql):
     """
 
 
-def count(text, posts_sql, posts_params):
+def count(text, posts_sql, posts_params, *, cap):
+    """How many posts match, counting no further than `cap` + 1."""
+    sql = f"SELECT count(*) FROM (SELECT 1 {_matching(posts_sql)} LIMIT %s)"
     with connection.cursor() as cursor:
-        cursor.execute(f"SELECT count(*) {_matching(posts_sql)}", [to_fts5(text), *posts_params])
+        cursor.execute(sql, [to_fts5(text), *posts_params, cap + 1])
         return cursor.fetchone()[0]
 
 
-def hits(text, posts_sql, posts_params, *, limit, offset):
-    """(post id, rank, snippet, number of matches) for one page of results, best first."""
+def hits(text, posts_sql, posts_params, *, limit, offset, cap):
+    """(post id, rank, snippet, matches counted up to `cap` + 1) for one page, best first."""
     # Ranking visits every match anyway, so counting them there is nearly free. Snippets re-read
     # whole documents, so they are made only for the page being shown. FTS5 functions work only
     # in the query that scans their MATCH (CROSS JOIN keeps that scan outermost) and never beside
@@ -39,7 +44,7 @@ def hits(text, posts_sql, posts_params, *, limit, offset):
     sql = f"""
         SELECT page.rowid, page.rank, {SNIPPET}, page.total
         FROM posts_searchdocument_fts CROSS JOIN (
-            SELECT rowid, rank, count(*) OVER () AS total
+            SELECT rowid, rank, min(count(*) OVER (), %s) AS total
             FROM (SELECT rowid, {RANK} AS rank {_matching(posts_sql)})
             ORDER BY rank DESC, rowid DESC LIMIT %s OFFSET %s
         ) AS page ON page.rowid = posts_searchdocument_fts.rowid
@@ -47,5 +52,5 @@ def hits(text, posts_sql, posts_params, *, limit, offset):
         ORDER BY page.rank DESC, page.rowid DESC
     """
     with connection.cursor() as cursor:
-        cursor.execute(sql, [expression, *posts_params, limit, offset, expression])
+        cursor.execute(sql, [cap + 1, expression, *posts_params, limit, offset, expression])
         return cursor.fetchall()

@@ -24,5 +24,6 @@ class SearchView(generic.TemplateView):
             # Reading the asked-for page first counts the matches in the same query.
             results[(number - 1) * per_page:number * per_page]
             page = Paginator(results, per_page).get_page(number)
-            context.update(query=query, page_obj=page, hits=page.object_list)
+            context.update(query=query, page_obj=page, hits=page.object_list,
+                           capped=results.capped)
         return self.render_to_response(context)

@@ -10,7 +10,7 @@ from django.utils import timezone
 from posts.models import Post, SearchDocument
 from posts.search import search
 from tests.factories import CategoryFactory, PageFactory, PostFactory, TagFactory
-from tests.html import unsafe_parts
+from tests.html import main_text, unsafe_parts
 
 pytestmark = pytest.mark.django_db
 
@@ -142,6 +142,61 @@ def test_filters_by_category_with_its_children_year_and_kind():
     assert titles("carrot", year=2020) == ["Carrot harvest"]
     assert titles("carrot", kind="page") == ["Carrot varieties"]
     assert len(search("carrot")) == 3
+
+
+@pytest.fixture
+def max_results(monkeypatch):
+    """Lists cut at three results, so that a handful of posts is already too many to list."""
+    monkeypatch.setattr("posts.search.MAX_RESULTS", 3)
+
+
+def test_more_matches_than_are_listed_are_counted_as_more(max_results):
+    for n in range(5):
+        PostFactory(title=f"Marigold {n}")
+    PostFactory(title="Marigold", status="draft")
+
+    results = search("marigold")
+    pages = results[0:2] + results[2:4]
+
+    assert len(results) == 3
+    assert results.capped
+    assert len({hit.post.pk for hit in pages}) == 3
+    assert results[3:6] == []
+
+
+def test_exactly_as_many_matches_as_are_listed_are_not_more(max_results):
+    for n in range(3):
+        PostFactory(title=f"Marigold {n}")
+    PostFactory(title="Marigold", status="draft")
+
+    results = search("marigold")
+
+    assert len(results) == 3
+    assert not results.capped
+    assert len(search("marigold")[0:10]) == 3
+
+
+def test_title_matches_are_listed_first_however_many_match(max_results):
+    # Posts written first tend to be found first; the one whose title matches comes last.
+    for n in range(6):
+        PostFactory(title=f"Notes {n}", body="Calendula self-seeds everywhere.")
+    PostFactory(title="Calendula", body="Sown in April.")
+
+    assert titles("calendula")[0] == "Calendula"
+    # A matching title does not let in a post that the rest of the query excludes.
+    assert "Calendula" not in titles("calendula -april")
+
+
+def test_the_search_page_says_when_more_matched_than_are_listed(client, max_results):
+    for n in range(5):
+        PostFactory(title=f"Marigold {n}")
+
+    text = main_text(client.get("/search/", {"q": "marigold"}))
+    exact = main_text(client.get("/search/", {"q": "marigold 4"}))
+
+    assert "More than 3 results, of which 3 are listed" in text
+    assert text.count('class="entry search-result"') == 3
+    assert "1 result" in exact and "More than" not in exact
 
 
 @pytest.mark.parametrize(("text", "found"), [
