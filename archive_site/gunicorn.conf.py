@@ -6,7 +6,10 @@ import os
 bind = os.environ.get("BIND", "127.0.0.1:8000")
 wsgi_app = "archive_site.wsgi:application"
 # Two workers per core plus one, each with a few threads for requests waiting on the database.
-workers = int(os.environ.get("WEB_CONCURRENCY", multiprocessing.cpu_count() * 2 + 1))
+# Without REDIS_URL the caches (pages, fragments, their generations) live in one process's
+# memory: several workers would each keep copies that only their own writes expire. So one.
+workers = int(os.environ.get(
+    "WEB_CONCURRENCY", multiprocessing.cpu_count() * 2 + 1 if os.environ.get("REDIS_URL") else 1))
 threads = int(os.environ.get("GUNICORN_THREADS", "4"))
 worker_class = "gthread"
 # Recycle workers now and then so that slow leaks can never grow without bound.

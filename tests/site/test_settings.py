@@ -1,4 +1,5 @@
 import os
+import runpy
 import subprocess
 import sys
 from pathlib import Path
@@ -64,3 +65,19 @@ def test_redis_url_selects_the_redis_cache(tmp_path):
                         "from django.conf import settings; print(settings.CACHES['default']['BACKEND'])",
                         VAR_DIR=str(tmp_path), REDIS_URL="redis://127.0.0.1:6379/15")
     assert result.stdout.strip().endswith("archive_site.cache.ResilientRedisCache")
+
+
+def gunicorn_workers(monkeypatch, **environment):
+    for name in ("WEB_CONCURRENCY", "REDIS_URL"):
+        monkeypatch.delenv(name, raising=False)
+    for name, value in environment.items():
+        monkeypatch.setenv(name, value)
+    return runpy.run_path(str(ROOT / "archive_site" / "gunicorn.conf.py"))["workers"]
+
+
+def test_without_a_shared_cache_the_server_runs_one_worker(monkeypatch):
+    # Several would each keep caches that only their own writes expire.
+    assert gunicorn_workers(monkeypatch) == 1
+    assert gunicorn_workers(monkeypatch, REDIS_URL="redis://127.0.0.1:6379/0") == (
+        2 * os.cpu_count() + 1)
+    assert gunicorn_workers(monkeypatch, WEB_CONCURRENCY="3") == 3
