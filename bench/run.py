@@ -247,8 +247,9 @@ class Bench:
                      env=env, timeout=3 * 3600)
         info = json.loads(output.strip().splitlines()[-1])
         self.results.datasets[label] = info
+        shown = url.replace(f"{ROOT}/", "")  # relative to the checkout, wherever it is
         self.results.commands.append(
-            f"DATABASE_URL={url} python manage.py migrate && python -m bench.dataset "
+            f"DATABASE_URL={shown} python manage.py migrate && python -m bench.dataset "
             f"--posts {posts} --comments {comments} --seed 1   # generate_demo + the 200-comment post")
         # Pages readers browse: lists, posts, feeds. Search and deep paging have rows of their own.
         mix = [path for key, path in info["urls"].items() if key != "search" and path != "n/a"]

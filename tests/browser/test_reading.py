@@ -10,7 +10,7 @@ from django.conf import settings
 from django.core.management import call_command
 from playwright.sync_api import expect
 
-pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
 
 AXE = Path(os.environ.get("AXE_CORE_JS", settings.BASE_DIR / "var/npm/node_modules/axe-core/axe.min.js"))
 README_SCREENSHOTS = Path(settings.BASE_DIR) / "docs" / "screenshots"

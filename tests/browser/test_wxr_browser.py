@@ -14,7 +14,7 @@ from comments.models import Comment
 from posts.models import Post
 from tests.archive.test_wxr_parser import shared_file
 
-pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
 
 SITE = "wxr:https://wpthemetestdata.wordpress.com#"
 # How many comment list items enclose an element: 0 for a top-level comment.

@@ -18,7 +18,7 @@ from comments.moderation import Policy
 from tests.comments.test_xss import VECTORS as CLASSIC_VECTORS
 from tests.factories import PostFactory
 
-pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
 
 FIELDS = ("author_name", "author_email", "author_url", "body")
 

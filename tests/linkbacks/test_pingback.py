@@ -14,7 +14,7 @@ from comments.models import Comment
 from posts.models import Post
 from tests.factories import PostFactory
 
-pytestmark = pytest.mark.django_db(transaction=True)
+pytestmark = pytest.mark.django_db(transaction=True, serialized_rollback=True)
 
 
 @pytest.fixture

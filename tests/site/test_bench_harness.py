@@ -106,7 +106,7 @@ def test_the_nginx_configurations_are_valid(template, tmp_path):
 
 @pytest.mark.skipif(not (shutil.which("nginx") or Path("/usr/sbin/nginx").exists()),
                     reason="nginx is not installed (make bench installs it)")
-@pytest.mark.django_db(transaction=True)
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
 def test_a_reader_of_a_page_cached_by_the_nginx_front_can_comment(live_server, settings,
                                                                    tmp_path):
     """deploy/nginx/ as documented, in front of the live server: each reader gets their own
