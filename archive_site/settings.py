@@ -54,6 +54,8 @@ if not ALLOWED_HOSTS:
         raise ImproperlyConfigured("ALLOWED_HOSTS must be set when DEBUG is off.")
     ALLOWED_HOSTS = ["127.0.0.1", "localhost", "[::1]", "testserver"]
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS")
+# A comment whose token had expired is given back to send again, not lost with a bare 403.
+CSRF_FAILURE_VIEW = "archive_site.views.csrf_failure"
 
 INSTALLED_APPS = [
     "django.contrib.admin",

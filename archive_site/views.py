@@ -1,9 +1,11 @@
-"""Error pages. A lost database is not a bug: it gets a 503 that says so, and keeps the text."""
+"""Error pages. A lost database is not a bug: it gets a 503 that says so, and keeps the text;
+a failed CSRF check gives a form back to the view that can refill it."""
 
 import sys
 
 from django.db import InterfaceError, OperationalError
 from django.http import HttpResponse, HttpResponseServerError
+from django.shortcuts import render
 from django.template import loader
 
 RETRY_AFTER_SECONDS = 30
@@ -24,3 +26,16 @@ def database_unavailable(request):
     response["Retry-After"] = str(RETRY_AFTER_SECONDS)
     response["Cache-Control"] = "no-store"
     return response
+
+
+def csrf_failure(request, reason=""):
+    """CSRF_FAILURE_VIEW. A class-based view with a `csrf_failed` method (the comment form's)
+    answers for itself, giving the sender back what they wrote; anything else gets the site's
+    own 403 page. Django's `reason` is logged by the middleware and never shown."""
+    match = request.resolver_match
+    view_class = getattr(match.func, "view_class", None) if match is not None else None
+    if request.method == "POST" and hasattr(view_class, "csrf_failed"):
+        view = view_class(**match.func.view_initkwargs)
+        view.setup(request, *match.args, **match.kwargs)
+        return view.csrf_failed(*match.args, **match.kwargs)
+    return render(request, "403_csrf.html", status=403)

@@ -1,6 +1,7 @@
 """
-Thin views: receive the form, follow a comment's permalink, unsubscribe from reply mail. The
-decisions are the policy's (comments.moderation) and the writes are the services'.
+Thin views: receive the form (and give it back when its CSRF check failed), follow a comment's
+permalink, unsubscribe from reply mail. The decisions are the policy's (comments.moderation) and
+the writes are the services'.
 """
 
 from django.contrib import messages
@@ -25,10 +26,8 @@ class PostCommentView(View):
     http_method_names = ["post"]
 
     def post(self, request, pk):
-        self.post_object = get_object_or_404(Post.objects.visible_to(request.user), pk=pk)
-        policy = Policy.current()
-        form = CommentForm(request.POST, post=self.post_object, policy=policy, user=request.user)
-        if not policy.accepts_comments(self.post_object):
+        form = self.bound_form(pk)
+        if not self.policy.accepts_comments(self.post_object):
             return self.refuse(form, status=403)
         if not form.is_valid():
             return self.refuse(form, status=400)
@@ -36,7 +35,7 @@ class PostCommentView(View):
         comment.ip_address = readers.client_ip(request)
         comment.user_agent = request.META.get("HTTP_USER_AGENT", "")[:500]
         try:
-            submission = services.submit_comment(comment=comment, policy=policy)
+            submission = services.submit_comment(comment=comment, policy=self.policy)
         except Rejected as rejection:
             form.add_error(None, rejection.reason)
             return self.refuse(form, status=rejection.status)
@@ -49,9 +48,26 @@ class PostCommentView(View):
             location = f"{self.post_object.get_absolute_url()}#comments"
         return redirect(location)
 
+    def csrf_failed(self, pk):
+        """The form came back without a valid CSRF token (archive_site.views.csrf_failure).
+        Nothing is saved: the reader gets everything back, in a form with a new token."""
+        form = self.bound_form(pk)
+        form.add_error(None, _(
+            "The page’s security token had expired or no longer matched, which happens when a "
+            "page stays open for a long time, or after signing in or out in another tab. Please "
+            "check your comment below and send it again."))
+        return self.refuse(form, status=403)
+
+    def bound_form(self, pk):
+        self.post_object = get_object_or_404(Post.objects.visible_to(self.request.user), pk=pk)
+        self.policy = Policy.current()
+        return CommentForm(self.request.POST, post=self.post_object, policy=self.policy,
+                           user=self.request.user)
+
     def refuse(self, form, *, status):
         """Show the form again with everything the reader wrote and why it was not taken."""
-        accepting = status != 403
+        # A post closed to comments gets the text back to keep, but no form to send it with.
+        accepting = self.policy.accepts_comments(self.post_object)
         return render(self.request, "comments/rejected.html", {
             "post": self.post_object,
             "form": form.fresh_copy() if accepting else form,

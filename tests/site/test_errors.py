@@ -1,6 +1,7 @@
 import pytest
 from django.db import OperationalError
 from django.test import Client
+from django.urls import reverse
 
 from posts import views
 
@@ -31,3 +32,14 @@ def test_a_lost_database_is_a_503_that_keeps_the_readers_text(client, monkeypatc
     assert response["Retry-After"] == "30"
     assert "Your comment was not saved" in response.text
     assert "My words, not lost." in response.text
+
+
+def test_a_failed_csrf_check_gets_the_sites_own_403_page(settings):
+    settings.DEBUG = True  # Django's own page would explain its reasons here; ours never does
+    response = Client(enforce_csrf_checks=True).post(
+        reverse("admin:login"), {"username": "<b>ann-gardener</b>", "password": "pw"})
+    assert response.status_code == 403
+    assert "That form could not be sent" in response.text
+    assert 'class="site-header"' in response.text
+    assert "CSRF" not in response.text and "Reason given" not in response.text
+    assert "ann-gardener" not in response.text
