@@ -139,6 +139,7 @@ def _write_responses(entry: SeedEntry, *, post: Post, document, report) -> None:
                 "author_name": response.author,
                 "source_title": "" if is_comment else response.author,
                 "body": response.body,
+                "body_format": Comment.BodyFormat.PLAIN,
                 "created_at": _local_midnight(response.date),
                 "source_position": response.position,
             },

@@ -8,7 +8,9 @@ them. Attachments go out as URLs: WordPress downloads them itself.
 The file is written as a stream with lxml's incremental writer, a post at a time, so memory
 follows the largest post and its comments, not the database. Text leaves as stored: bodies,
 excerpts and comments exactly, and the plain-text titles and names escaped as the HTML
-WordPress keeps them in, so that importing the export gives back the same text.
+WordPress keeps them in, so that importing the export gives back the same text. Comments kept
+as plain text go out escaped too, so that WordPress shows a reader's "<b>" as typed, and marked
+as plain text, so that importing the export here gives back their format as well.
 """
 
 import html
@@ -33,7 +35,7 @@ from posts import rendering
 from posts.models import Author, Blog, Category, Media, Post, Tag
 
 from .parsers.wxr import WORDPRESS_DATE_FORMAT
-from .wxr_import.mapping import key_prefix
+from .wxr_import.mapping import BODY_FORMAT_META, key_prefix
 
 NAMESPACES = {
     "excerpt": "http://wordpress.org/export/1.2/excerpt/",
@@ -275,6 +277,10 @@ def _comment(comment: Comment) -> _Node:
     local, gmt = _dates(comment.created_at)
     linkback = comment.kind != Comment.Kind.COMMENT
     profile = getattr(comment.user, "author_profile", None) if comment.user_id else None
+    body, meta = comment.body, comment.meta
+    if comment.body_format == Comment.BodyFormat.PLAIN:
+        body = _as_html(body)
+        meta = {**meta, BODY_FORMAT_META: Comment.BodyFormat.PLAIN.value}
     return _el(_wp("comment"), children=[
         _el(_wp("comment_id"), str(comment.pk)),
         _el(_wp("comment_author"), _as_html(comment.source_title if linkback and comment.source_title
@@ -285,12 +291,12 @@ def _comment(comment: Comment) -> _Node:
         _el(_wp("comment_author_IP"), comment.ip_address or ""),
         _el(_wp("comment_date"), local),
         _el(_wp("comment_date_gmt"), gmt),
-        _el(_wp("comment_content"), comment.body, cdata=True),
+        _el(_wp("comment_content"), body, cdata=True),
         _el(_wp("comment_approved"), COMMENT_STATUSES[comment.status]),
         _el(_wp("comment_type"), comment.kind, cdata=True),
         _el(_wp("comment_parent"), str(comment.parent_id or 0)),
         _el(_wp("comment_user_id"), str(profile.pk if profile else 0)),
-        *_meta("commentmeta", comment.meta),
+        *_meta("commentmeta", meta),
     ])
 
 

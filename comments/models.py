@@ -69,10 +69,18 @@ class CommentKind(models.TextChoices):
     WEBMENTION = "webmention", _("Webmention")
 
 
+class CommentBodyFormat(models.TextChoices):
+    # Typed into this site's form, captured as page text, or received in a linkback.
+    PLAIN = "plain", _("Plain text")
+    # Imported: WordPress keeps comments as HTML, entities and all.
+    HTML = "html", _("HTML (imported from WordPress)")
+
+
 class Comment(models.Model):
     # Module-level so that Meta's constraints can name their values.
     Status = CommentStatus
     Kind = CommentKind
+    BodyFormat = CommentBodyFormat
 
     post = models.ForeignKey(Post, on_delete=models.CASCADE, related_name="comments")
     parent = models.ForeignKey(
@@ -90,6 +98,9 @@ class Comment(models.Model):
         related_name="comments",
     )
     body = models.TextField(_("comment"))
+    body_format = models.CharField(
+        max_length=10, choices=BodyFormat.choices, default=BodyFormat.PLAIN
+    )
     notify_replies = models.BooleanField(
         _("email me replies"), default=False,
         help_text=_("The author asked to be told about approved replies to this comment."),
@@ -137,6 +148,8 @@ class Comment(models.Model):
                 condition=Q(status__in=CommentStatus.values), name="comment_status_valid"
             ),
             models.CheckConstraint(condition=Q(kind__in=CommentKind.values), name="comment_kind_valid"),
+            models.CheckConstraint(condition=Q(body_format__in=CommentBodyFormat.values),
+                                   name="comment_body_format_valid"),
         ]
         indexes = [
             models.Index(fields=["post", "status", "created_at"], name="comment_thread_idx"),
@@ -163,7 +176,12 @@ class Comment(models.Model):
 
     @cached_property
     def body_html(self):
-        return rendering.render_comment(self.body)
+        return rendering.render_comment(self.body, self.body_format)
+
+    @property
+    def body_text(self):
+        """The body as plain text, for mail."""
+        return rendering.comment_text(self.body, self.body_format)
 
 
 _SAFE_LINK = re.compile(r"https?://[^\s\x00-\x1f\x7f]+", re.IGNORECASE)

@@ -4,9 +4,13 @@ The one place where stored text becomes HTML.
 Every body, excerpt and comment passes through `sanitize()`, an nh3 (Ammonia) allow-list, on its
 way to a page. Markdown and WordPress HTML are converted first; the result is cached by a hash of
 its input, so an object is rendered once per revision rather than on every request.
+
+Comments come as plain text (typed into this site's form, or captured as page text) or as the
+HTML WordPress stored (imported): plain text is escaped, so a reader who types "<b>" sees "<b>".
 """
 
 import hashlib
+import html as html_entities
 import re
 import threading
 from dataclasses import dataclass
@@ -14,6 +18,7 @@ from dataclasses import dataclass
 import markdown
 import nh3
 from django.template.defaultfilters import linebreaks_filter, urlize
+from django.utils.html import strip_tags
 from django.utils.safestring import SafeString, mark_safe
 
 from archive_site import fragments
@@ -21,16 +26,17 @@ from archive_site import fragments
 from . import wordpress
 
 # Bump when the output for the same input changes, so stale cache entries are never served.
-RENDERER_VERSION = 2
+RENDERER_VERSION = 3
 CACHE_TIMEOUT = 60 * 60 * 24 * 30
 
+# acronym and strike are obsolete, but WordPress's comment form offers them to this day.
 ALLOWED_TAGS = frozenset(
     {
-        "a", "abbr", "audio", "b", "blockquote", "br", "caption", "cite", "code", "dd", "del",
-        "details", "dfn", "div", "dl", "dt", "em", "figcaption", "figure", "h2", "h3", "h4",
-        "h5", "h6", "hr", "i", "img", "ins", "kbd", "li", "mark", "ol", "p", "pre", "q", "s",
-        "samp", "small", "source", "span", "strong", "sub", "summary", "sup", "table", "tbody",
-        "td", "tfoot", "th", "thead", "tr", "u", "ul", "var", "video",
+        "a", "abbr", "acronym", "audio", "b", "blockquote", "br", "caption", "cite", "code",
+        "dd", "del", "details", "dfn", "div", "dl", "dt", "em", "figcaption", "figure", "h2",
+        "h3", "h4", "h5", "h6", "hr", "i", "img", "ins", "kbd", "li", "mark", "ol", "p", "pre",
+        "q", "s", "samp", "small", "source", "span", "strike", "strong", "sub", "summary",
+        "sup", "table", "tbody", "td", "tfoot", "th", "thead", "tr", "u", "ul", "var", "video",
     }
 )
 ALLOWED_ATTRIBUTES = {
@@ -120,12 +126,23 @@ def render(text: str, body_format: str = "markdown") -> SafeString:
     return _cached(body_format, text, lambda: sanitize(_convert(text, body_format)))
 
 
-def render_comment(text: str) -> SafeString:
-    """Plain text with paragraphs and auto-linked URLs, the way WordPress shows comments."""
+def render_comment(text: str, body_format: str = "plain") -> SafeString:
+    """A comment with paragraphs and auto-linked URLs, the way WordPress shows comments."""
+    if body_format == "html":
+        return _cached("comment-html", text, lambda: sanitize(
+            wordpress.autop(wordpress.make_clickable(text)), user_content=True))
     return _cached(
         "comment", text, lambda: sanitize(linebreaks_filter(urlize(text, autoescape=True)),
                                           user_content=True)
     )
+
+
+def comment_text(text: str, body_format: str = "plain") -> str:
+    """A comment as plain text, for mail: WordPress HTML as the words a reader saw."""
+    if body_format != "html":
+        return text
+    # Sanitized first, so that a script's code goes with its tags rather than into the text.
+    return html_entities.unescape(strip_tags(sanitize(text, user_content=True)))
 
 
 def markdownify(text: str) -> SafeString:

@@ -1,7 +1,8 @@
 """
 WordPress post content to HTML: block comments removed, the common shortcodes expanded and
-auto-paragraphs as `wpautop()` makes them. The output still goes through the sanitizer; this
-module only restores the structure WordPress would have shown.
+auto-paragraphs as `wpautop()` makes them; comments get auto-paragraphs and clickable addresses
+(`make_clickable()`). The output still goes through the sanitizer; this module only restores
+the structure WordPress would have shown.
 
 Shortcodes follow WordPress's own grammar (`get_shortcode_regex`, `shortcode_parse_atts`) for
 the five tags it ships with media support: [caption], [gallery], [audio], [video] and [embed].
@@ -11,7 +12,7 @@ and `[[caption]]` is WordPress's way of writing the literal text "[caption]".
 
 import re
 
-from django.utils.html import format_html, format_html_join
+from django.utils.html import format_html, format_html_join, urlize
 
 BLOCK_COMMENT = re.compile(r"<!--\s*/?wp:.*?-->", re.DOTALL)
 HTML_COMMENT = re.compile(r"<!--.*?-->", re.DOTALL)
@@ -44,6 +45,9 @@ VIDEO_SOURCES = ("src", "mp4", "m4v", "webm", "ogv")
 MEDIA_TYPES = {"mp3": "audio/mpeg", "ogg": "audio/ogg", "m4a": "audio/mp4", "wav": "audio/wav",
                "mp4": "video/mp4", "m4v": "video/mp4", "webm": "video/webm", "ogv": "video/ogg"}
 URL = re.compile(r"https?://\S+", re.IGNORECASE)
+TAG = re.compile(r"(<[^<>]*>)")
+# Text inside these is never made into links: it is a link already, or code shown as written.
+UNLINKED = re.compile(r"<(/?)(?:a|code|pre|script|style)(?=[\s/>])", re.IGNORECASE)
 
 
 def autop(text: str) -> str:
@@ -67,6 +71,20 @@ def autop(text: str) -> str:
             out.append("<p>" + re.sub(r"(?<!<br />)\n", "<br />\n", chunk) + "</p>")
     html = "\n\n".join(out)
     return re.sub(r"\x00(\d+)\x00", lambda m: preserved[int(m.group(1))], html)
+
+
+def make_clickable(html: str) -> str:
+    """Turn the addresses in the text of `html` into links, leaving its tags alone."""
+    pieces = TAG.split(html)
+    unlinked = 0
+    for i, piece in enumerate(pieces):
+        if i % 2:  # split() puts each tag at an odd position
+            if match := UNLINKED.match(piece):
+                unlinked = max(unlinked - 1, 0) if match.group(1) else unlinked + 1
+        elif piece and not unlinked:
+            # The text is HTML already: urlize must not escape it a second time.
+            pieces[i] = urlize(piece, autoescape=False)
+    return "".join(pieces)
 
 
 def to_html(content: str) -> str:

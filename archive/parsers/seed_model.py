@@ -24,7 +24,7 @@ class SeedResponse:
     kind: str  # "comment", "pingback" or "trackback"
     author: str  # for a ping, the title of the linking page
     date: datetime.date | None
-    body: str  # plain text, the way WordPress stores comments
+    body: str  # plain text: the words as the page showed them
     position: int  # 1-based, in capture order within the entry
     line: int  # 1-based line of the capture where the response starts
     # The capture's own number for it ("  3. …"), which the body leaves out.

@@ -101,6 +101,7 @@ def _values(state: SiteImport, comment: WxrComment, *, post_pk: int, depth: int)
     linkback = kind != Comment.Kind.COMMENT
     url = comment.author_url.strip()
     name = mapping.plain_text(comment.author)
+    body, body_format, meta = mapping.comment_body(comment)
     return {
         "post_id": post_pk,
         "depth": depth,
@@ -110,13 +111,14 @@ def _values(state: SiteImport, comment: WxrComment, *, post_pk: int, depth: int)
         "author_email": mapping.clip(Comment, "author_email", comment.author_email.strip()),
         "author_url": mapping.clip(Comment, "author_url", url),
         "user_id": state.user_for(comment),
-        "body": comment.content,
+        "body": body,
+        "body_format": body_format,
         # A linkback's author is the page that linked here, named by its title.
         "source_url": mapping.clip(Comment, "source_url", url) if linkback else "",
         "source_title": mapping.clip(Comment, "source_title", name) if linkback else "",
         "ip_address": mapping.ip_address(comment.author_ip),
         "created_at": mapping.post_date(comment.date, comment.date_gmt),
-        "meta": dict(comment.meta),
+        "meta": meta,
     }
 
 

@@ -52,6 +52,9 @@ ATTACHMENT = "attachment"
 POST_FORMAT_PREFIX = "post-format-"
 # Taxonomies we model; terms of any other (nav_menu, a plugin's) are counted as skipped.
 CATEGORY, TAG, POST_FORMAT = "category", "post_tag", "post_format"
+# The commentmeta with which our export marks a comment kept here as plain text (it goes out
+# escaped, as the HTML that shows the same text), so that importing it gives back that text.
+BODY_FORMAT_META = "_archive_site_body_format"
 
 
 def site_key(site: WxrSite, *, source_name: str) -> str:
@@ -144,6 +147,15 @@ def comment_kind(comment: WxrComment) -> str:
     """Comment for an empty type or a plugin's own type (which we do not model), else the
     linkback kind."""
     return COMMENT_KINDS.get(comment.type.lower(), Comment.Kind.COMMENT)
+
+
+def comment_body(comment: WxrComment) -> tuple[str, str, dict[str, str]]:
+    """The comment's body, its format and the rest of its commentmeta: WordPress's HTML as
+    written, or the plain text our export marked as such, unescaped."""
+    meta = dict(comment.meta)
+    if meta.pop(BODY_FORMAT_META, None) == Comment.BodyFormat.PLAIN:
+        return html.unescape(comment.content), Comment.BodyFormat.PLAIN, meta
+    return comment.content, Comment.BodyFormat.HTML, meta
 
 
 def clip(model: type[models.Model], field: str, text: str) -> str:

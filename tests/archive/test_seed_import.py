@@ -60,6 +60,7 @@ def test_on_stalin_with_its_responses_in_original_order(client):
     assert post.author is None
     assert post.comment_count == 4
     assert post.comments.filter(kind="pingback").count() == 1
+    assert set(post.comments.values_list("body_format", flat=True)) == {"plain"}  # page text
     assert post.blog.title == "parisar"
 
 

@@ -61,7 +61,7 @@ def snapshot() -> dict:
             comment.kind, comment.status, comment_key(comment.parent) if comment.parent else None,
             comment.depth, comment.author_email, comment.author_url,
             comment.user.author_profile.slug if comment.user else None, comment.source_url,
-            comment.source_title, comment.ip_address, comment.meta,
+            comment.source_title, comment.ip_address, comment.meta, comment.body_format,
         )
         for comment in Comment.objects.select_related("post", "parent__post", "user__author_profile")
     }
@@ -166,6 +166,30 @@ def test_text_that_cdata_cannot_hold_goes_out_escaped_and_reads_the_same():
     assert item.content == "Ends with ]]> inside, and [a bracket]"
     assert item.excerpt == "xz"  # a vertical tab cannot be written in XML 1.0 at all
     assert item.comments[0].content == "]"
+
+
+def test_plain_text_comments_go_out_as_wordpress_would_show_them_and_come_back_as_typed():
+    post = PostFactory(published_at=timezone.now())
+    typed = 'Use <b>bold</b> &amp; "quotes",\nsaid the baker.'
+    markup = "I <em>love</em> rye &amp; spelt."
+    CommentFactory(post=post, body=typed, author_name="Reader")
+    CommentFactory(post=post, body=markup, body_format=Comment.BodyFormat.HTML,
+                   author_name="Imported", meta={"akismet_result": "false"})
+    export = exported()
+    [item] = parse_wxr(io.BytesIO(export)).items
+    comments = {c.author: c for c in item.comments}
+    # WordPress shows the escaped text as the reader typed it; the mark is for our importer.
+    assert comments["Reader"].content == 'Use &lt;b&gt;bold&lt;/b&gt; &amp;amp; "quotes",\nsaid the baker.'
+    assert comments["Reader"].meta == {"_archive_site_body_format": "plain"}
+    assert (comments["Imported"].content, comments["Imported"].meta) == (
+        markup, {"akismet_result": "false"})
+
+    empty_the_database()
+    run(io.BytesIO(export))
+    assert sorted(Comment.objects.values_list("author_name", "body", "body_format", "meta")) == [
+        ("Imported", markup, "html", {"akismet_result": "false"}),
+        ("Reader", typed, "plain", {}),
+    ]
 
 
 def test_markdown_posts_go_out_as_html_and_native_posts_get_ids():

@@ -5,6 +5,7 @@ import json
 from datetime import UTC, datetime
 from pathlib import Path
 
+import lxml.html
 import pytest
 from django.core.management import call_command
 from django.core.management.base import CommandError
@@ -176,6 +177,27 @@ def test_comments_keep_their_thread_status_kind_and_meta():
     assert ("comment 105 on post 10 replies to comment 99, which is not in the file: imported "
             "as a top-level comment") in report.warnings
     assert post(10).comment_count == 3  # approved: 100, 101 and the pingback
+
+
+def test_comments_show_their_markup_as_wordpress_showed_it(client):
+    markup = ('I <em>love</em> this <a href="https://tiny.example.org/beds/">bed</a> &amp; its '
+              "beans.<script>alert(1)</script>")
+    item = post_item(1).replace("</item>", (
+        "<wp:comment><wp:comment_id>1</wp:comment_id><wp:comment_approved>1</wp:comment_approved>"
+        f"<wp:comment_content><![CDATA[{markup}]]></wp:comment_content></wp:comment></item>"))
+    run(wxr(item))
+    page = lxml.html.fromstring(client.get(Post.objects.get().get_absolute_url()).content)
+    [body] = page.find_class("comment-body")
+    assert body.text_content().strip() == "I love this bed & its beans."
+    assert [(e.tag, e.text, e.get("href")) for e in body.iter("em", "a", "script")] == [
+        ("em", "love", None), ("a", "bed", "https://tiny.example.org/beds/")]
+
+
+def test_a_pingbacks_excerpt_shows_its_characters_not_their_entities(client):
+    run()
+    page = lxml.html.fromstring(client.get(post(10).get_absolute_url()).content)
+    pingback = page.get_element_by_id(f"comment-{comment(103).pk}")
+    assert "[…] soak them overnight […]" in pingback.text_content()
 
 
 def test_a_registered_commenter_is_linked_to_their_author():

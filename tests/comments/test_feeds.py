@@ -68,3 +68,14 @@ def test_pages_and_undated_posts_have_feeds_by_id(client):
 def test_feed_of_an_unpublished_post_is_404(client):
     draft = PostFactory(status="draft")
     assert client.get(reverse("comments:post_feed_by_id", kwargs={"pk": draft.pk})).status_code == 404
+
+
+@pytest.mark.parametrize("name", ["comments:feed", "comments:feed_atom"])
+def test_feeds_show_imported_markup_and_readers_text_as_the_page_does(client, name):
+    now = timezone.now()
+    CommentFactory(body="I <em>love</em> rye &amp; spelt.", body_format=Comment.BodyFormat.HTML,
+                   created_at=now)
+    CommentFactory(body="Is <em> a tag?", created_at=now - datetime.timedelta(hours=1))
+    feed = parse(client, reverse(name))
+    assert [entry.summary for entry in feed.entries] == [
+        "<p>I <em>love</em> rye &amp; spelt.</p>", "<p>Is &lt;em&gt; a tag?</p>"]

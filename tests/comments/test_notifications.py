@@ -119,3 +119,25 @@ def test_forged_unsubscribe_link_is_404(client):
     token = unsubscribe_token(comment)
     forged = re.sub(r":[^:]+$", ":forged", token)
     assert client.get(reverse("comments:unsubscribe", kwargs={"token": forged})).status_code == 404
+
+
+def test_mail_gives_an_imported_comments_words_not_its_markup(mailoutbox,
+                                                               django_capture_on_commit_callbacks):
+    parent = CommentFactory(author_email="ann@example.org", notify_replies=True)
+    reply = Comment.objects.create(
+        post=parent.post, parent=parent, depth=1, author_name="Bob", status=Comment.Status.PENDING,
+        body="Pick them <em>young</em> &amp; often.<script>alert(1)</script>",
+        body_format=Comment.BodyFormat.HTML)
+    with django_capture_on_commit_callbacks(execute=True):
+        services.approve(Comment.objects.filter(pk=reply.pk))
+    [message] = mailoutbox
+    assert "\nPick them young & often.\n" in message.body
+    assert "alert" not in message.body
+
+
+def test_mail_gives_a_readers_text_as_typed(client, post, moderator, mailoutbox,
+                                            django_capture_on_commit_callbacks):
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(reverse("comments:post", args=[post.pk]),
+                    form_data(post, body="Water <b>before</b> noon &amp; after dusk."))
+    assert "\nWater <b>before</b> noon &amp; after dusk.\n" in mailoutbox[0].body
