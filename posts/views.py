@@ -6,6 +6,7 @@ Thin class-based views over PostQuerySet. None of them filters by status itself:
 from django.conf import settings
 from django.http import Http404
 from django.shortcuts import get_object_or_404
+from django.utils.http import urlencode
 from django.views import generic
 
 from . import selectors
@@ -26,6 +27,11 @@ class PostListMixin:
 
     def get_queryset(self):
         return Post.objects.published().posts().only("pk")
+
+    def get_paginator(self, queryset, per_page, **kwargs):
+        arguments = sorted((name, value) for name, value in self.kwargs.items() if name != "page")
+        list_key = f"{type(self).__name__}?{urlencode(arguments)}"
+        return super().get_paginator(queryset, per_page, list_key=list_key, **kwargs)
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)

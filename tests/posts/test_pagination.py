@@ -39,7 +39,7 @@ def test_pages_read_from_the_far_end_hold_the_same_posts_in_the_same_order():
     PostFactory.create_batch(11)
     posts = Post.objects.published().posts()
 
-    naive, archive = Paginator(posts, 4), ArchivePaginator(posts, 4)
+    naive, archive = Paginator(posts, 4), ArchivePaginator(posts, 4, list_key="all-posts")
 
     assert archive.num_pages == naive.num_pages == 6
     for number in naive.page_range:
