@@ -8,14 +8,17 @@ requests up.
 A few small keys are read by nearly every request (the cache generations), and a Redis round trip
 costs more than a page served from the page cache. `get_mirrored()` keeps a copy of such a key in
 the process, and `announce_change()` tells every process sharing the Redis to drop theirs, over
-pub/sub. A thread in each process listens; copies are used only while it is subscribed, and
-never longer than MIRROR_SECONDS, which bounds what an announcement lost in transit could cost.
+pub/sub. A thread in each process listens; copies are used only while it is subscribed and
+up to date, and never longer than MIRROR_SECONDS, which bounds what an announcement lost in
+transit could cost.
 clear() takes every key with it, so it drops every copy everywhere.
 """
 
+import contextlib
 import logging
 import os
 import secrets
+import select
 import threading
 import time
 
@@ -142,28 +145,41 @@ class ResilientRedisCache(RedisCache):
             confirmation = pubsub.get_message(timeout=CONFIRM_SECONDS)
             if confirmation is None or confirmation["type"] != "subscribe":
                 raise RedisConnectionError(f"subscription not confirmed: {confirmation}")
-            mirror.set_live(True)
+            # redis-py keeps the socket private; the mirror only ever asks it whether it has
+            # something to read.
+            mirror.set_live(pubsub.connection._sock)
             while True:
-                message = pubsub.get_message(timeout=IDLE_SECONDS)
-                if message is None:
-                    pubsub.ping()
-                elif message["type"] == "message":
-                    origin, _, key = message["data"].decode().partition(" ")
-                    if origin != mirror.origin:  # this process dropped its own copy already
-                        mirror.forget(key or None)
+                if not mirror.wait_for_announcement(IDLE_SECONDS):
+                    pubsub.ping()  # a dead connection fails here, or its answer never comes
+                    continue
+                with mirror.applying():
+                    while (message := pubsub.get_message(timeout=0)) is not None:
+                        if message["type"] != "message":
+                            continue
+                        origin, _, key = message["data"].decode().partition(" ")
+                        if origin != mirror.origin:  # this process dropped its copy already
+                            mirror.forget(key or None)
         finally:
             pubsub.close()
 
 
 class Mirror:
-    """One process's copies of mirrored keys, kept only while its listener is subscribed."""
+    """One process's copies of mirrored keys, used only while its listener is subscribed and
+    has applied every announcement that reached it.
+
+    Announcements arrive on a socket that a thread of its own reads. Python gives no thread the
+    GIL in the order their sockets became readable, so a request can run before the listener
+    that holds news of a change published before the request was even sent: a copy is used
+    only while that socket has nothing unread and nothing read is still being applied.
+    """
 
     def __init__(self, listen):
         self._lock = threading.Lock()
         self._values = {}  # key: (value, time.monotonic() when it stops being used)
         # Moves on with every drop, so that a read which raced an announcement is not kept.
         self._version = 0
-        self._live = False
+        self._socket = None  # where announcements arrive, while subscribed
+        self._applying = False
         self.origin = secrets.token_hex(8)
         threading.Thread(target=self._keep_listening, args=(listen,), daemon=True,
                          name="cache-mirror").start()
@@ -172,13 +188,13 @@ class Mirror:
         """(the copy or None, the version to give back to keep())."""
         version = self._version
         found = self._values.get(key)
-        if found is not None and found[1] > time.monotonic():
-            return found[0], version
-        return None, version
+        if found is None or found[1] <= time.monotonic() or self._behind():
+            return None, version
+        return found[0], version
 
     def keep(self, key, value, version):
         with self._lock:
-            if self._live and version == self._version:
+            if self._socket is not None and version == self._version:
                 self._values[key] = (value, time.monotonic() + MIRROR_SECONDS)
 
     def forget(self, key=None):
@@ -191,13 +207,35 @@ class Mirror:
 
     @property
     def live(self):
-        return self._live
+        return self._socket is not None
 
-    def set_live(self, live):
+    def set_live(self, socket):
+        """Subscribed, with announcements arriving on `socket`; None: not subscribed."""
         with self._lock:
-            self._live = live
+            self._socket = socket
             self._version += 1
             self._values.clear()
+
+    def wait_for_announcement(self, timeout) -> bool:
+        return bool(select.select([self._socket], [], [], timeout)[0])
+
+    @contextlib.contextmanager
+    def applying(self):
+        self._applying = True
+        try:
+            yield
+        finally:
+            self._applying = False
+
+    def _behind(self):
+        """Whether an announcement may have reached this process and not been applied."""
+        socket = self._socket
+        if self._applying or socket is None:
+            return True
+        try:
+            return bool(select.select([socket], [], [], 0)[0])
+        except (OSError, ValueError):  # closed under us: the subscription is going
+            return True
 
     def _keep_listening(self, listen):
         pause = 0.1
@@ -206,8 +244,9 @@ class Mirror:
             try:
                 listen(self)
             except Exception as exc:  # whatever broke, the copies cannot be trusted now
-                logger.warning("cache mirror lost its subscription: %s", exc)
-            self.set_live(False)
+                log = logger.warning if self.live else logger.debug
+                log("cache mirror not subscribed: %s", exc)
+            self.set_live(None)
             if time.monotonic() - started > IDLE_SECONDS:
                 pause = 0.1
             time.sleep(pause)

@@ -2,6 +2,7 @@
 through them: never older than the last announced change."""
 
 import os
+import socket
 import subprocess
 import sys
 import threading
@@ -25,12 +26,21 @@ generations.bump("content")
 
 
 @pytest.fixture
-def mirror():
-    """A mirror whose listener is subscribed until the test ends."""
+def announcements():
+    """The two ends of a connection: the mirror reads announcements from the first."""
+    ends = socket.socketpair()
+    yield ends
+    for end in ends:
+        end.close()
+
+
+@pytest.fixture
+def mirror(announcements):
+    """A mirror whose listener is subscribed until the test ends, and reads nothing."""
     done = threading.Event()
 
     def listen(mirror):
-        mirror.set_live(True)
+        mirror.set_live(announcements[0])
         done.wait()
 
     mirror = Mirror(listen)
@@ -63,9 +73,27 @@ def test_copies_are_not_kept_longer_than_mirror_seconds(mirror, monkeypatch):
     assert mirror.get("generation:content")[0] is None
 
 
+def test_a_copy_is_not_used_while_an_announcement_waits_to_be_read(mirror, announcements):
+    # The request may have been sent after a change was announced: the listener's thread has
+    # not had its turn yet, and the copy could be the old value.
+    mirror.keep("generation:content", 7, mirror.get("generation:content")[1])
+    announcements[1].send(b"*")
+    assert mirror.get("generation:content")[0] is None
+
+    announcements[0].recv(1)  # read, and nothing in it for this key
+    assert mirror.get("generation:content")[0] == 7
+
+
+def test_a_copy_is_not_used_while_an_announcement_is_being_applied(mirror):
+    mirror.keep("generation:content", 7, mirror.get("generation:content")[1])
+    with mirror.applying():
+        assert mirror.get("generation:content")[0] is None
+    assert mirror.get("generation:content")[0] == 7
+
+
 def test_nothing_is_kept_while_the_subscription_is_down(mirror):
     mirror.keep("generation:content", 7, mirror.get("generation:content")[1])
-    mirror.set_live(False)
+    mirror.set_live(None)
     assert mirror.get("generation:content")[0] is None
 
     mirror.keep("generation:content", 8, mirror.get("generation:content")[1])
