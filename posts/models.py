@@ -140,14 +140,16 @@ class Tag(models.Model):
         return reverse("posts:tag", kwargs={"slug": self.slug})
 
 
+def this_minute():
+    """Now, to the minute: the moment published() asks about, so that every request within a
+    minute asks the same question and what is cached of the answer can serve them all."""
+    return timezone.now().replace(second=0, microsecond=0)
+
+
 class PostQuerySet(models.QuerySet):
     def published(self):
-        """What anyone may read: published, or scheduled and now due.
-
-        "Now" is taken to the minute, so that every request within a minute asks the same
-        question and cached counts of the answer can serve them all.
-        """
-        now = timezone.now().replace(second=0, microsecond=0)
+        """What anyone may read: published, or scheduled and due by this_minute()."""
+        now = this_minute()
         return self.filter(
             Q(status=Post.Status.PUBLISHED)
             | Q(status=Post.Status.SCHEDULED, published_at__lte=now)

@@ -7,10 +7,11 @@ handful of rows instead of the whole table.
 """
 
 from django.core.paginator import Page, Paginator
-from django.utils import timezone
-from django.utils.functional import cached_property
+from django.utils.functional import SimpleLazyObject, cached_property
 
 from archive_site import generations
+
+from .models import this_minute
 
 # Scheduled posts fall due without any change to content; a count is kept only this long.
 COUNT_TIMEOUT = 5 * 60
@@ -23,12 +24,12 @@ class ArchivePaginator(Paginator):
     def __init__(self, object_list, per_page, *, list_key, **kwargs):
         super().__init__(object_list, per_page, **kwargs)
         self.list_key = list_key
+        # What is cached of a list holds for the minute published() asked about.
+        self.minute = this_minute().isoformat()
 
     @cached_property
     def count(self):
-        # published() asks about the current minute, so a count holds for that minute.
-        minute = timezone.now().strftime("%Y%m%d%H%M")
-        return generations.cached("content", "count", self.list_key, minute,
+        return generations.cached("content", "count", self.list_key, self.minute,
                                   build=lambda: super(ArchivePaginator, self).count,
                                   timeout=COUNT_TIMEOUT)
 
@@ -39,8 +40,8 @@ class ArchivePaginator(Paginator):
         if top + self.orphans >= self.count:
             top = self.count
         if bottom > self.count // 2:
-            # Read from the far end: skip (count - top) rows rather than `bottom`.
-            rows = list(self.object_list.reverse()[self.count - top:self.count - bottom])
-            rows.reverse()
-            return Page(rows, number, self)
+            # Read from the far end: skip (count - top) rows rather than `bottom`. Like a slice
+            # of the queryset, read only if the page's rows are looked at.
+            far_end = self.object_list.reverse()[self.count - top:self.count - bottom]
+            return Page(SimpleLazyObject(lambda: list(far_end)[::-1]), number, self)
         return self._get_page(self.object_list[bottom:top], number, self)

@@ -3,21 +3,26 @@ Thin class-based views over PostQuerySet. None of them filters by status itself:
 `Post.objects.visible_to(user)` for single objects and `published()` for lists.
 """
 
+import functools
+
 from django.conf import settings
 from django.http import Http404
 from django.shortcuts import get_object_or_404
 from django.utils.http import urlencode
 from django.views import generic
 
+from archive_site import generations
+
 from . import selectors
-from .models import Author, Blog, Category, Post, Tag
+from .models import Author, Blog, Category, Post, Tag, this_minute
 from .pagination import ArchivePaginator
 from .protection import PasswordProtectedMixin
 
 
 class PostListMixin:
-    """Published posts as teasers, a page at a time. The page's posts are read as keys only:
-    their teasers come from selectors.teasers_html, which reads the rest when it must."""
+    """Published posts as teasers, a page at a time. The page's posts are read as keys only, and
+    only when the list's fragment is not cached (the templates' {% fragment %}): their teasers
+    come from selectors.teasers_html, which reads the rest when it must."""
 
     allow_empty = True
     paginator_class = ArchivePaginator
@@ -35,7 +40,9 @@ class PostListMixin:
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
-        return {**context, "teasers": selectors.teasers_html(context["object_list"])}
+        # Called by the template, inside the fragment: not at all when that is cached.
+        teasers = functools.partial(selectors.teasers_html, context["object_list"])
+        return {**context, "teasers": teasers}
 
 
 class HomeView(PostListMixin, generic.ListView):
@@ -94,6 +101,16 @@ class BlogView(ArchiveSubjectMixin, generic.ListView):
 
 class DateArchiveMixin:
     """Shared by the year, month and day archives and the dated permalink."""
+
+    def get_date_list(self, queryset, date_type=None, ordering="ASC"):
+        # Which months (or days) have posts: a pass over the period's posts, kept per generation.
+        arguments = urlencode(sorted(self.kwargs.items()))
+        return generations.cached(
+            "content", "date-list", type(self).__name__, arguments, date_type, ordering,
+            this_minute().isoformat(),
+            build=lambda: list(super(DateArchiveMixin, self).get_date_list(
+                queryset, date_type, ordering)),
+            timeout=60 * 60)
 
     date_field = "published_at"
     month_format = "%m"
