@@ -1,11 +1,15 @@
 """
 The comment section of a post page, as HTML. For a reader the site knows nothing about (the
-usual case), it is the same for everyone but for the form's CSRF token and signed timestamp:
-so it is rendered once per page of the thread and content generation, with stand-ins for those
-two, and each request fills in its own. No query once that is cached. A reader with something
-of their own on the page (their pending comments, the comment they answer, their login) gets a
-section built for them: the policy record (usually cached) and the thread, two queries at most,
-whatever the size of the thread.
+usual case), it is the same for everyone but for the form's signed timestamp: so it is rendered
+once per page of the thread and content generation, with a stand-in for the timestamp, and each
+request fills in its own. No query once that is cached. A reader with something of their own on
+the page (their pending comments, the comment they answer, their login) gets a section built
+for them: the policy record (usually cached) and the thread, two queries at most, whatever the
+size of the thread.
+
+The form's CSRF field is not in the section but near the top of the page (csrf_field): a page
+shared by every reader gets each reader's token written into it on the way out, by the page
+cache and by the nginx front, and nginx can stop reading a page once it has found the field.
 """
 
 import hashlib
@@ -27,8 +31,7 @@ from .threads import Thread
 # The rendered section is the costliest part of a post page; content changes expire it at once.
 SECTION_TIMEOUT = 60 * 60
 GRAVATAR_URL = "https://www.gravatar.com/avatar/{}?s=96&d=blank"
-# Characters no template writes, standing in for the per-request values of a shared section.
-CSRF_STAND_IN = "\ue010csrf\ue011"
+# Characters no template writes, standing in for the form's timestamp in a shared section.
 TOKEN_STAND_IN = "\ue010token\ue011"
 
 
@@ -52,17 +55,24 @@ def section_html(post, request) -> SafeString:
     def render_shared():
         form = CommentForm(post=post, policy=policy, initial={"token": TOKEN_STAND_IN})
         return _render_section(post, thread_for(post, request, policy), policy, requested,
-                               form=form if accepting else None, page_path=page_path,
-                               csrf_token=CSRF_STAND_IN)
+                               form=form if accepting else None, page_path=page_path)
 
     html = generations.cached("content", "section", post.pk, requested, policy.per_page,
                               policy.max_depth, policy.gravatar, accepting, page_path,
                               build=render_shared, timeout=SECTION_TIMEOUT)
     if accepting:
-        html = html.replace(CSRF_STAND_IN, get_token(request)).replace(
-            TOKEN_STAND_IN, policy.issue_token(post))
+        html = html.replace(TOKEN_STAND_IN, policy.issue_token(post))
     # Rendered by our own autoescaping templates, from sanitized comment bodies.
     return mark_safe(html)
+
+
+def csrf_field(post, request) -> SafeString:
+    """The comment form's CSRF field, for the top of the post's page: outside the form, which
+    it names in its `form` attribute. Empty when the page shows no form."""
+    if not Policy.current().accepts_comments(post):
+        return mark_safe("")
+    return format_html('<input type="hidden" name="csrfmiddlewaretoken" value="{}" '
+                       'form="commentform">', get_token(request))
 
 
 def _personal_section(post, request, policy, requested, reply_id, *, accepting):
@@ -78,16 +88,14 @@ def _personal_section(post, request, policy, requested, reply_id, *, accepting):
 
 
 def _render_section(post, thread, policy, requested, *, form, page_path, reply_to=None,
-                    request=None, csrf_token=None):
+                    request=None):
     page = thread.clamp(requested)
-    context = {
+    return render_to_string("comments/section.html", {
         "post": post, "thread": thread, "entries": thread.page(page), "page": page,
         "page_path": page_path, "accepting": form is not None, "gravatar": policy.gravatar,
         "form": form, "reply_to": reply_to, "feed_url": post_feed_url(post),
-    }
-    if csrf_token is not None:
-        context["csrf_token"] = csrf_token
-    return render_to_string("comments/section.html", context, request=request)
+        "csrf_field_outside": True,
+    }, request=request)
 
 
 def where_shown(comment, request) -> str | None:

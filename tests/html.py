@@ -29,3 +29,17 @@ def unsafe_parts(html):
             if name in URL_ATTRIBUTES and cleaned.startswith(("javascript:", "vbscript:", "data:")):
                 found.append(f"{element.tag}[{name}={value!r}]")
     return found
+
+
+def form_fields(html, form_id="commentform"):
+    """What a browser sends when the form is submitted: its own successful controls and those
+    elsewhere on the page that name it in their `form` attribute."""
+    page = lxml.html.fromstring(html)
+    form = page.get_element_by_id(form_id)
+    values = dict(form.form_values())
+    for control in page.xpath("//input[@form=$id]", id=form_id):
+        values[control.name] = control.value or ""
+    # Browsers drop the newline that opens a <textarea>'s text (lxml keeps it).
+    for textarea in form.iter("textarea"):
+        values[textarea.name] = values[textarea.name].removeprefix("\n")
+    return values

@@ -2,7 +2,6 @@
 
 import time
 
-import lxml.html
 import pytest
 from django.conf import settings
 from django.test import Client
@@ -11,6 +10,7 @@ from django.utils.crypto import get_random_string
 
 from comments.models import Comment
 from tests.factories import CommentFactory, PostFactory, UserFactory
+from tests.html import form_fields
 
 from .conftest import form_data
 
@@ -23,12 +23,7 @@ TYPED = {"author_name": "Ann Gardener", "author_email": "ann@example.org",
 
 def comment_form(response):
     """The fields the "Post Comment" button would send, as a browser reads them off the page."""
-    form = lxml.html.fromstring(response.content).get_element_by_id("commentform")
-    values = dict(form.form_values())
-    # Browsers drop the newline that opens a <textarea>'s text (lxml keeps it).
-    for textarea in form.iter("textarea"):
-        values[textarea.name] = values[textarea.name].removeprefix("\n")
-    return values
+    return form_fields(response.content)
 
 
 def reader_with_an_open_form(post, *, query="", user=None):
