@@ -48,19 +48,32 @@ def remember_legacy_urls(target: Post | Category, urls: Iterable[str] = ()) -> i
     from the id, date and slug are added here. An address belongs to whoever claimed it last,
     and the object's current address is never recorded. Safe to call again with the same URLs.
     """
+    return remember_many_legacy_urls([(target, urls)])
+
+
+def remember_many_legacy_urls(targets: Iterable[tuple[Post | Category, Iterable[str]]]) -> int:
+    """remember_legacy_urls() for many objects, in one write: an importer's batch."""
+    claimed = {}  # an address two of them claim goes to the later, as one by one
+    for target, urls in targets:
+        for row in _legacy_rows(target, urls):
+            claimed.pop(row.path, None)
+            claimed[row.path] = row
+    LegacyURL.objects.bulk_create(
+        list(claimed.values()), update_conflicts=True, unique_fields=["path"],
+        update_fields=["post", "category", "target_url"],
+    )
+    return len(claimed)
+
+
+def _legacy_rows(target, urls) -> list[LegacyURL]:
     current = legacy_key(target.get_absolute_url())
     field = "category" if isinstance(target, Category) else "post"
     keys = {legacy_key(url) for url in [*urls, *derived_urls(target)] if url.strip()}
-    rows = [
+    return [
         LegacyURL(path=key, **{field: target})
         for key in sorted(keys)
         if key != current and len(key) <= LegacyURL._meta.get_field("path").max_length
     ]
-    LegacyURL.objects.bulk_create(
-        rows, update_conflicts=True, unique_fields=["path"],
-        update_fields=["post", "category", "target_url"],
-    )
-    return len(rows)
 
 
 def _remember_renamed(sender, instance, raw=False, update_fields=None, **kwargs):

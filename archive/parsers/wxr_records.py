@@ -8,11 +8,13 @@ numbers, dates or flags say so in their types. WordPress writes 0 for
 "no parent" or "no user"; these records say None instead.
 """
 
+import re
 from dataclasses import dataclass
 from datetime import datetime
 
 WXR_VERSIONS = ("1.0", "1.1", "1.2")
 WORDPRESS_DATE_FORMAT = "%Y-%m-%d %H:%M:%S"
+_WORDPRESS_DATE = re.compile(r"\d{4}-\d{2}-\d{2} \d{2}:\d{2}:\d{2}", re.ASCII)
 # What WordPress writes for "no date yet", e.g. the GMT date of a draft.
 WORDPRESS_ZERO_DATE = "0000-00-00 00:00:00"
 
@@ -36,7 +38,12 @@ def parse_wordpress_date(text: str) -> datetime | None:
     text = text.strip()
     if not text or text == WORDPRESS_ZERO_DATE:
         return None
-    return datetime.strptime(text, WORDPRESS_DATE_FORMAT)
+    # fromisoformat reads this shape ten times faster than strptime, and a large export holds
+    # hundreds of thousands of dates; it would take other shapes too, which WordPress never
+    # writes, so those are refused first.
+    if not _WORDPRESS_DATE.fullmatch(text):
+        raise ValueError(f"time data {text!r} does not match format {WORDPRESS_DATE_FORMAT!r}")
+    return datetime.fromisoformat(text)
 
 
 @dataclass(frozen=True)

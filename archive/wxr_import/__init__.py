@@ -31,7 +31,7 @@ from django.utils import timezone
 
 from archive_site import generations
 from linkbacks.fetch import FetchPolicy
-from posts.redirects import remember_legacy_urls
+from posts.redirects import remember_many_legacy_urls
 
 from ..models import ImportCheckpoint
 from ..parsers.wxr import WxrAuthor, WxrError, WxrItem, WxrTerm, iter_wxr, validate_wxr
@@ -178,8 +178,8 @@ class _Run:
                 state.write_terms()
         posts = items.write_items(state, self.batch, now=self.now)
         comments.write_comments(state, [(post.pk, item) for post, item in posts], now=self.now)
-        for post, _item in posts:
-            remember_legacy_urls(post, [post.original_url] if post.original_url else [])
+        remember_many_legacy_urls(
+            (post, [post.original_url] if post.original_url else []) for post, _item in posts)
         self.batch = []
         self.waiting_bytes = 0
         # With DEBUG on, Django keeps every query's SQL; bulk inserts of long posts would make

@@ -6,7 +6,7 @@ from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from posts.models import LegacyURL
-from posts.redirects import remember_legacy_urls
+from posts.redirects import remember_legacy_urls, remember_many_legacy_urls
 from tests.factories import CategoryFactory, PageFactory, PostFactory
 
 pytestmark = pytest.mark.django_db
@@ -103,6 +103,15 @@ def test_remembering_is_idempotent_and_the_latest_claim_wins(imported):
 
     assert LegacyURL.objects.filter(post=imported).count() == 4
     assert LegacyURL.objects.get(path="/archives/42").post == other
+
+
+def test_in_one_batch_too_the_latest_claim_wins(imported, client):
+    other = PostFactory(slug="other")
+
+    remember_many_legacy_urls([(imported, ["/archives/42"]), (other, ["/archives/42"])])
+
+    assert LegacyURL.objects.get(path="/archives/42").post == other
+    assert client.get(f"/?p={imported.wp_id}")["Location"] == imported.get_absolute_url()
 
 
 def test_custom_redirects_from_the_admin_table(client, admin_client):
