@@ -12,6 +12,7 @@ through that mirror, and every bump is announced so that every process drops its
 
 import secrets
 
+from django.conf import settings
 from django.core.cache import cache
 from django.db import transaction
 
@@ -63,10 +64,11 @@ def _bump(name):
 
 
 def key(name: str, *parts) -> str:
+    """The key of something built from this generation of `name` by this release's code."""
     value = current(name)
     # Without a counter, a key nobody will ask for again: nothing is shared on a guess.
     generation = str(value) if value is not None else f"unknown-{secrets.token_hex(8)}"
-    return ":".join([name, generation, *map(str, parts)])
+    return ":".join([name, generation, settings.RELEASE, *map(str, parts)])
 
 
 def cached(name: str, *parts, build, timeout):

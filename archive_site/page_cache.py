@@ -240,7 +240,8 @@ class PageCache:
         generation = generations.current("content") if request_key is not None else None
         if generation is None:
             return self.application(environ, start_response)
-        key = f"page:{generation}:{hashlib.sha256(request_key.encode()).hexdigest()}"
+        digest = hashlib.sha256(request_key.encode()).hexdigest()
+        key = f"page:{generation}:{settings.RELEASE}:{digest}"
         entry = self.local.get(key)
         if entry is None:
             entry = cache.get(key)

@@ -14,6 +14,8 @@ from urllib.parse import parse_qs, unquote, urlsplit
 import dj_database_url
 from django.core.exceptions import ImproperlyConfigured
 
+from archive_site.release import code_digest
+
 BASE_DIR = Path(__file__).resolve().parent.parent
 VAR_DIR = Path(os.environ.get("VAR_DIR", BASE_DIR / "var"))
 
@@ -280,6 +282,8 @@ POSTS_PER_PAGE = 10
 # make stored pages unreachable at once, through cache generations. archive_site/page_cache.py
 # serves them in front of Django, from the shared cache and from a copy in each process.
 PAGE_CACHE_SECONDS = int(os.environ.get("PAGE_CACHE_SECONDS", "300"))
+# Part of every cached page's and fragment's key (archive_site/release.py).
+RELEASE = os.environ.get("RELEASE") or code_digest(BASE_DIR)
 PAGE_CACHE_LOCAL_BYTES = int(os.environ.get("PAGE_CACHE_LOCAL_MB", "16")) * 1024 * 1024
 # Each process also keeps copies of the fragments pages are made of (archive_site/fragments.py).
 FRAGMENT_CACHE_LOCAL_BYTES = int(os.environ.get("FRAGMENT_CACHE_LOCAL_MB", "16")) * 1024 * 1024

@@ -176,6 +176,7 @@ class Bench:
             raise SystemExit(f"bench needs Redis at {REDIS_URL} (BENCH_REDIS_URL): {error}") from error
         for folder in ("static", "var", "staticfiles"):
             (WORK / folder).mkdir(parents=True, exist_ok=True)
+        self.static_page.unlink(missing_ok=True)  # saved again from this run's app
         self.environment()
         run([sys.executable, "manage.py", "collectstatic", "--noinput", "-v0"],
             env=python_env(DATABASE_URL=f"sqlite:///{WORK / 'static.db'}"))

@@ -57,6 +57,15 @@ def test_a_fragment_is_rendered_once_until_content_changes():
     assert (first, second, third) == ("1", "1", "2")
 
 
+def test_a_new_release_renders_its_own_fragments(settings):
+    template = Template("{% load fragment_cache %}{% fragment 'release' %}{{ release }}{% endfragment %}")
+    assert template.render(Context({"release": "old template"})) == "old template"
+
+    settings.RELEASE = "the-next-one"
+
+    assert template.render(Context({"release": "new template"})) == "new template"
+
+
 def test_a_fragment_must_name_what_it_depends_on():
     with pytest.raises(TemplateSyntaxError):
         Template("{% load fragment_cache %}{% fragment %}x{% endfragment %}")

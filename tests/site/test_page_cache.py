@@ -51,6 +51,16 @@ def test_another_process_serves_the_page_from_the_shared_cache(site, redis_cache
     assert again.headers["X-Page-Cache"] == "hit" and "Shared beans" in again.text
 
 
+def test_a_new_release_of_the_code_builds_its_own_pages(site, redis_cache, settings):
+    PostFactory()
+    site.get("/")
+    assert site.get("/").headers["X-Page-Cache"] == "hit"
+
+    settings.RELEASE = "the-next-one"
+
+    assert site.get("/").headers["X-Page-Cache"] == "miss"
+
+
 def test_publishing_a_post_shows_it_at_once(site, redis_cache):
     site.get("/")
     draft = PostFactory(title="Broad beans", status="draft")
