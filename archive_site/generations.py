@@ -63,26 +63,30 @@ def _bump(name):
         announce(_key(name))
 
 
-def key(name: str, *parts) -> str:
-    """The key of something built from this generation of `name` by this release's code."""
+def key(name: str, *parts) -> str | None:
+    """The key of something built from this generation of `name` by this release's code; None
+    while the cache cannot tell the generation, when nothing may be kept."""
     value = current(name)
-    # Without a counter, a key nobody will ask for again: nothing is shared on a guess.
-    generation = str(value) if value is not None else f"unknown-{secrets.token_hex(8)}"
-    return ":".join([name, generation, settings.RELEASE, *map(str, parts)])
+    if value is None:
+        return None
+    return ":".join([name, str(value), settings.RELEASE, *map(str, parts)])
 
 
 def cached(name: str, *parts, build, timeout):
     """build()'s value for the current generation of `name`, made once and kept in the shared
     cache and in each process (archive_site.fragments), until the generation moves on."""
-    if current(name) is None:
+    built_key = key(name, *parts)
+    if built_key is None:
         return build()
-    return fragments.get_or_build(key(name, *parts), build, timeout)
+    return fragments.get_or_build(built_key, build, timeout)
 
 
 def cached_many(name: str, parts: dict, build_missing, timeout) -> dict:
     """cached() for several values at once: {item: value} for parts given as {item: key parts};
     build_missing(items) makes {item: value} for those not kept anywhere."""
-    if current(name) is None:
+    prefix = key(name)
+    if prefix is None:
         return build_missing(list(parts))
     return fragments.get_or_build_many(
-        {item: key(name, *item_parts) for item, item_parts in parts.items()}, build_missing, timeout)
+        {item: ":".join([prefix, *map(str, item_parts)]) for item, item_parts in parts.items()},
+        build_missing, timeout)

@@ -95,11 +95,6 @@ class Entry:
     def has_form(self):
         return any(name == "csrf" for name, _ in self.slots)
 
-    def fillable(self):
-        """Whether this code knows every slot (an entry may outlive a deploy that renamed one)."""
-        named = refreshers()
-        return all(name in named for name, _ in self.slots)
-
 
 def new_csrf_secret() -> str:
     while True:
@@ -237,15 +232,14 @@ class PageCache:
 
     def __call__(self, environ, start_response):
         request_key = _request_key(environ)
-        generation = generations.current("content") if request_key is not None else None
-        if generation is None:
+        key = request_key and generations.key(
+            "content", "page", hashlib.sha256(request_key.encode()).hexdigest())
+        if key is None:
             return self.application(environ, start_response)
-        digest = hashlib.sha256(request_key.encode()).hexdigest()
-        key = f"page:{generation}:{settings.RELEASE}:{digest}"
         entry = self.local.get(key)
         if entry is None:
             entry = cache.get(key)
-            if not (isinstance(entry, Entry) and entry.fillable()):
+            if entry is None:
                 return self._through(key, environ, start_response)
             self.local.put(key, entry, settings.PAGE_CACHE_SECONDS, entry.size)
         return _served(entry, environ, start_response, "hit")
