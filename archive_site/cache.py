@@ -10,8 +10,7 @@ costs more than a page served from the page cache. `get_mirrored()` keeps a copy
 the process, and `announce_change()` tells every process sharing the Redis to drop theirs, over
 pub/sub. A thread in each process listens; copies are used only while it is subscribed and
 up to date, and never longer than MIRROR_SECONDS, which bounds what an announcement lost in
-transit could cost.
-clear() takes every key with it, so it drops every copy everywhere.
+transit could cost. clear() takes every key with it, so it drops every copy everywhere.
 """
 
 import contextlib
