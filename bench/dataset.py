@@ -63,31 +63,29 @@ def add_benchmark_post(Post, Comment, Category):
 
 
 def build(posts: int, comments: int, seed: int, *, search_index: bool = True) -> dict:
+    from django.db import connection
     from django.db.models import Count
 
     from archive.demo import DemoSize, generate
     from comments.models import Comment
     from posts.models import Category, Post
+    from posts.search import index_posts
 
     started = time.perf_counter()
     made = generate(DemoSize(posts=posts, comments=comments, seed=seed))
     generated = time.perf_counter() - started
     post = add_benchmark_post(Post, Comment, Category)
     search = "n/a"
-    try:
-        from posts.search import index_posts
-    except ImportError:
-        index_posts = None
-    if index_posts is not None and search_index:
+    if search_index:
         index_posts(Post.objects.values_list("pk", flat=True).order_by("pk"))
         search = f"/search/?q={SEARCH_WORD}"
     # Planner statistics, as a live database has them (plans for an empty table are not the ones
-    # production runs). On PostgreSQL a vacuum too: autovacuum would start one on tables just
-    # loaded with a million rows, in the middle of the measurements.
-    from django.db import connection
-
+    # production runs). On PostgreSQL a vacuum too, where one can run (never inside a
+    # transaction, as in the tests): autovacuum would start one on tables just loaded with a
+    # million rows, in the middle of the measurements.
+    vacuum = connection.vendor == "postgresql" and not connection.in_atomic_block
     with connection.cursor() as cursor:
-        cursor.execute("VACUUM ANALYZE" if connection.vendor == "postgresql" else "ANALYZE")
+        cursor.execute("VACUUM ANALYZE" if vacuum else "ANALYZE")
     # The busiest top-level category: its page lists its subcategories' posts too.
     category = (
         Category.objects.filter(parent__isnull=True).annotate(n=Count("posts"))
