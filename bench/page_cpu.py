@@ -37,8 +37,10 @@ def configure():
         "STATIC_ROOT": str(work / "staticfiles"), "LINKBACKS_SEND": "0",
     })
     import django
+    from django.core.management import call_command
 
     django.setup()
+    call_command("collectstatic", "--noinput", verbosity=0)  # production storage needs its manifest
 
 
 def timed(call, repeats):

@@ -26,6 +26,7 @@ from archive.parsers.wxr import (
     parse_wxr,
     validate_wxr,
 )
+from tests import require
 
 FIXTURES = Path(__file__).parent / "wxr"
 PROJECT_ROOT = Path(__file__).parents[2]
@@ -52,8 +53,7 @@ def item(fields: str) -> str:
 
 def shared_file(*parts: str) -> Path:
     root = os.environ.get("ARCHIVE_TESTDATA")
-    if not root:
-        pytest.skip("ARCHIVE_TESTDATA is unset: point it at the shared folder of public WXR files")
+    require(root, "ARCHIVE_TESTDATA is unset: point it at the shared folder of public WXR files")
     return Path(root, "wxr", *parts)
 
 

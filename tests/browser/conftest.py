@@ -7,6 +7,8 @@ import pytest
 from django.db import connections
 from playwright.sync_api import sync_playwright
 
+from tests import require
+
 ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts"
 CHROMIUM = Path("/usr/bin/chromium")
 CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking",
@@ -21,11 +23,7 @@ def browser():
     # Playwright's sync API keeps an event loop running in the test thread, and Django refuses
     # ORM calls from a thread with a running loop unless told that this is safe. It is here:
     # the loop only drives the browser. Restored afterwards so other tests keep the check.
-    if not CHROMIUM.exists():
-        # CI installs Debian's chromium and must never pass by skipping the browser suite.
-        if os.environ.get("CI"):
-            pytest.fail(f"{CHROMIUM} is missing; .ci/run installs the chromium package")
-        pytest.skip(f"{CHROMIUM} is missing (apt-get install chromium)")
+    require(CHROMIUM.exists(), f"{CHROMIUM} is missing (apt-get install chromium)")
     previous = os.environ.get("DJANGO_ALLOW_ASYNC_UNSAFE")
     os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
     try:

@@ -10,6 +10,8 @@ from django.conf import settings
 from django.core.management import call_command
 from playwright.sync_api import expect
 
+from tests import require
+
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
 
 AXE = Path(os.environ.get("AXE_CORE_JS", settings.BASE_DIR / "var/npm/node_modules/axe-core/axe.min.js"))
@@ -72,10 +74,7 @@ def test_reading_on_a_375_pixel_phone(live_server, new_page, screenshot, archive
 @pytest.mark.parametrize("path", ["/", "/2007/10/21/on-stalin/", "/about-us/",
                                   "/category/history/", "/2007/10/", "/search/?q=Stalin"])
 def test_main_pages_have_no_serious_accessibility_violations(live_server, new_page, archive, path):
-    if not AXE.exists():
-        if os.environ.get("CI"):
-            pytest.fail(f"axe-core is missing at {AXE}; .ci/run installs it")
-        pytest.skip(f"axe-core is not installed at {AXE} (npm install axe-core)")
+    require(AXE.exists(), f"axe-core is not installed at {AXE} (.ci/run installs it)")
     # axe is injected as a script; the site's own policy would rightly refuse it.
     page = new_page(bypass_csp=True)
     page.goto(f"{live_server.url}{path}")

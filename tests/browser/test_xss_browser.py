@@ -15,6 +15,7 @@ from django.urls import reverse
 from comments import services
 from comments.models import Comment
 from comments.moderation import Policy
+from tests import require
 from tests.comments.test_xss import VECTORS as CLASSIC_VECTORS
 from tests.factories import PostFactory
 
@@ -42,8 +43,7 @@ FIND_LIVE_HANDLERS = """() => {
 
 def owasp_vectors():
     testdata = os.environ.get("ARCHIVE_TESTDATA")
-    if not testdata:
-        pytest.skip("ARCHIVE_TESTDATA is not set; CI sets it to the shared test data folder")
+    require(testdata, "ARCHIVE_TESTDATA is not set; CI sets it to the shared test data folder")
     path = Path(testdata) / "xss" / "owasp_xss_filter_evasion_vectors.json"
     return [entry["payload"] for entry in json.loads(path.read_text())]
 

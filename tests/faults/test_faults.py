@@ -24,16 +24,10 @@ from pathlib import Path
 
 import pytest
 
+from tests import require
+
 ROOT = Path(__file__).resolve().parents[2]
 pytestmark = pytest.mark.faults
-
-
-def require(condition, reason):
-    if not condition:
-        # CI must exercise the faults; a developer machine without the services may not.
-        if os.environ.get("CI"):
-            pytest.fail(reason)
-        pytest.skip(reason)
 
 
 def free_port():

@@ -16,9 +16,16 @@ from django.urls import reverse
 
 from bench import dataset, load, report, run, servers
 from comments.models import Comment
+from tests import require
 from tests.factories import PostFactory
 
 ROOT = Path(__file__).resolve().parents[2]
+
+
+def nginx_binary() -> str:
+    nginx = shutil.which("nginx") or "/usr/sbin/nginx"
+    require(Path(nginx).exists(), "nginx is not installed (make bench installs it)")
+    return nginx
 
 WRK_OUTPUT = """\
 Running 8s test @ http://127.0.0.1:8000/
@@ -89,28 +96,25 @@ def test_the_comment_form_can_still_be_filled_in_as_comment_lua_does(client, set
     assert sent.status_code == 302
 
 
-@pytest.mark.skipif(not (shutil.which("nginx") or Path("/usr/sbin/nginx").exists()),
-                    reason="nginx is not installed (make bench installs it)")
 @pytest.mark.parametrize("template", ["front", "static"])
 def test_the_nginx_configurations_are_valid(template, tmp_path):
+    nginx = nginx_binary()
     config = (ROOT / "bench" / "nginx" / f"{template}.conf.template").read_text().format(
         workers=1, work=tmp_path, user="", port=8999, app_port=8998, static_root=tmp_path,
         deploy=ROOT / "deploy" / "nginx", static_files=tmp_path)
     (tmp_path / "nginx.conf").write_text(config)
     (tmp_path / "nginx-tmp").mkdir()
-    nginx = shutil.which("nginx") or "/usr/sbin/nginx"
     result = subprocess.run([nginx, "-t", "-c", str(tmp_path / "nginx.conf"), "-p", str(tmp_path)],
                             capture_output=True, text=True, timeout=30, check=False)
     assert result.returncode == 0, result.stderr
 
 
-@pytest.mark.skipif(not (shutil.which("nginx") or Path("/usr/sbin/nginx").exists()),
-                    reason="nginx is not installed (make bench installs it)")
 @pytest.mark.django_db(transaction=True, serialized_rollback=True)
 def test_a_reader_of_a_page_cached_by_the_nginx_front_can_comment(live_server, settings,
                                                                    tmp_path):
     """deploy/nginx/ as documented, in front of the live server: each reader gets their own
     CSRF token in the shared copy, and the comment it carries is taken."""
+    nginx_binary()
     settings.COMMENTS_MIN_SECONDS = 0
     post = PostFactory(title="Cached beans")
     port, app_port = servers.free_port(), int(live_server.url.rsplit(":", 1)[1])
