@@ -9,7 +9,8 @@ production settings (bench.settings, DEBUG off) and Redis as the cache (BENCH_RE
 database of its own, flushed), it asks for each page a few times to warm the fragments, then
 times --repeats more: page cache off, through Django's test client (the whole middleware stack),
 and a page-cache hit, through the WSGI application as gunicorn calls it. It prints CPU and wall
-milliseconds and the number of queries of each.
+milliseconds and the number of queries of each, as a Markdown table (make bench puts it into
+docs/performance.md).
 """
 
 import argparse
@@ -77,8 +78,8 @@ def main(argv=None):
 
     cache.clear()
     client = Client()
-    print(f"{'page':<52} {'uncached: CPU ms':>16} {'wall ms':>8} {'queries':>8}"
-          f" {'cache hit: CPU ms':>18} {'queries':>8}")
+    print("| page | page cache off: CPU ms | wall ms | queries | page-cache hit: CPU ms | queries |")
+    print("| --- | ---: | ---: | ---: | ---: | ---: |")
     for path in options.paths:
         with override_settings(PAGE_CACHE_SECONDS=0):
             def get(path=path):
@@ -98,8 +99,7 @@ def main(argv=None):
         hit()
         time.sleep(0.1)  # the generation's announcement channel subscribes in the background
         hit_cpu, _ = timed(hit, options.repeats * 20)
-        print(f"{path:<52} {cpu:>16.2f} {wall:>8.2f} {queries:>8}"
-              f" {hit_cpu:>18.3f} {queries_of(hit):>8}")
+        print(f"| `{path}` | {cpu:.2f} | {wall:.2f} | {queries} | {hit_cpu:.3f} | {queries_of(hit)} |")
     assert settings.PAGE_CACHE_SECONDS, "the hits above were served with the page cache on"
 
 

@@ -33,6 +33,8 @@ class Results:
     commands: list[str] = field(default_factory=list)
     steps: list[tuple[str, float]] = field(default_factory=list)
     imports: str = ""
+    import_seconds: float | None = None
+    page_cpu: dict[str, str] = field(default_factory=dict)  # database: bench/page_cpu.py's table
 
     def find(self, scenario, database="", cache="") -> Measure | None:
         for row in self.rows:
@@ -118,6 +120,9 @@ def targets_table(results: Results) -> str:
             share = front.rps / static.rps
             add(f"nginx front ({database} behind it): post page ≥ 50% of nginx static",
                 f"{share:.0%}", share >= 0.5)
+    if results.import_seconds is not None:
+        add("import of 10,000 posts and 100,000 comments into SQLite < 60 s",
+            f"{results.import_seconds:.1f} s", results.import_seconds < 60)
     for label, _served, workers in results.memory:
         if workers:
             worst = max(w["rss"] for w in workers)
@@ -157,6 +162,14 @@ def render(results: Results) -> str:
         parts += [f"- {'ok' if ok else 'FAILED'}: {label}{f' ({detail})' if detail else ''}"
                   for label, ok, detail in results.checks]
         parts.append("")
+    if results.page_cpu:
+        parts += ["### CPU per page, in one process (bench/page_cpu.py)", "",
+                  "Django's test client with the page cache off (fragments warm), and a page-cache "
+                  "hit through the WSGI application as gunicorn calls it; milliseconds of CPU per "
+                  "request, which the machine's other load moves far less than requests per "
+                  "second.", ""]
+        for label, table in results.page_cpu.items():
+            parts += [f"**{label}**", "", table.strip(), ""]
     if results.imports:
         parts += ["### Import speed (bench/import_bench.py)", "", "```", results.imports.strip(),
                   "```", ""]

@@ -13,7 +13,8 @@ and served by nginx and by gunicorn with whitenoise gives the two ceilings every
 compared with; the documented nginx front (deploy/nginx.conf) is measured too, and so is each
 app worker's memory after at least 10,000 requests. A second PostgreSQL database with 100,000
 posts and 1,000,000 comments checks that the pages whose cost could grow with the archive do
-not. bench/import_bench.py, when present, adds import speed.
+not. bench/page_cpu.py adds each page's CPU time in one process, and bench/import_bench.py
+import speed.
 
 It needs wrk and nginx (Debian packages, installed when missing and running as root),
 PostgreSQL on 127.0.0.1:5432 (BENCH_POSTGRES_URL; its rows read n/a without it) and Redis
@@ -195,7 +196,7 @@ class Bench:
                                          f"no PostgreSQL at {POSTGRES_URL}"))
         with contextlib.ExitStack() as self.stack:
             self.run_databases(databases)
-        if self.options.imports and (ROOT / "bench" / "import_bench.py").exists():
+        if self.options.imports:
             self.step("import speed", self.run_imports)
         self.finish()
 
@@ -205,6 +206,8 @@ class Bench:
                              self.options.posts, self.options.comments)
             if info is None:
                 continue
+            # Before any server starts: it flushes the benchmark's Redis database.
+            self.step(f"{label}, CPU per page", self.run_page_cpu, label, url, info)
             self.step(f"{label}, page cache off", self.run_app, label, url, info, False)
             if label == "SQLite":
                 self.step("static ceilings", self.run_ceilings)
@@ -259,6 +262,15 @@ class Bench:
             "\n".join(mix + info["sample_urls"] + ["/page/2/", "/page/3/"]) + "\n")
         log.info("%s: %s", label, {k: v for k, v in info.items() if k != "sample_urls"})
         return info
+
+    def run_page_cpu(self, label, url, info):
+        urls = info["urls"]
+        paths = [urls["home"], urls["post"], urls["category"], info["last_home_page"], urls["feed"]]
+        self.results.page_cpu[label] = run(
+            [sys.executable, "bench/page_cpu.py", *paths], env=python_env(DATABASE_URL=url),
+            quiet=True)
+        self.results.commands.append(
+            "DATABASE_URL=… .venv/bin/python bench/page_cpu.py PATH …   # CPU per page, one process")
 
     # --- the app ---------------------------------------------------------------------------
 
@@ -508,6 +520,7 @@ class Bench:
         fastest = outputs[seconds.index(min(seconds))]
         passes = ", ".join(f"{s:.1f} s" for s in seconds)
         self.results.imports = f"{fastest.rstrip()}\n(the faster of {len(outputs)} passes: {passes})"
+        self.results.import_seconds = min(seconds)
         self.results.commands.append(".venv/bin/python bench/import_bench.py")
 
     def finish(self):

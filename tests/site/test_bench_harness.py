@@ -69,6 +69,13 @@ def test_results_replace_only_their_own_section(tmp_path):
     assert text.endswith("## Search\n\nKept as written.\n")
 
 
+@pytest.mark.parametrize(("seconds", "met"), [(59.9, "yes"), (60.0, "no")])
+def test_the_import_is_judged_against_its_target(seconds, met):
+    results = report.Results(import_seconds=seconds)
+    assert (f"| import of 10,000 posts and 100,000 comments into SQLite < 60 s | {seconds:.1f} s "
+            f"| {met} |") in report.targets_table(results)
+
+
 @pytest.mark.django_db
 def test_the_dataset_has_a_post_with_exactly_200_comments(client, settings):
     settings.PAGE_CACHE_SECONDS = 0
