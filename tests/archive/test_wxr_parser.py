@@ -280,9 +280,10 @@ def test_other_date_forms_are_refused(text):
 
 
 def test_an_entity_bomb_is_refused():
+    # Where libxml2 stops it (at the root element, or at the first reference that would blow up)
+    # depends on its version; the refusal does not.
     error = raises_wxr_error(FIXTURES / "entity-bomb.xml")
-    assert "declares entities" in error.message
-    assert error.line == 15
+    assert error.message.startswith("refusing this file: it declares entities")
 
 
 def test_an_external_entity_is_refused_before_any_record():
