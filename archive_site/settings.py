@@ -278,6 +278,10 @@ FILE_UPLOAD_MAX_MEMORY_SIZE = 2 * 1024 * 1024
 SITE_TITLE = os.environ.get("SITE_TITLE", "archive_site")
 SITE_TAGLINE = os.environ.get("SITE_TAGLINE", "Archived blogs, kept as they were published")
 POSTS_PER_PAGE = 10
+# Password-protected posts: at most this many tries at a post's password from one address (or
+# IPv6 /64) in this many seconds; more are answered with 429, the right password included.
+POSTS_PASSWORD_TRIES = 10
+POSTS_PASSWORD_TRIES_PERIOD = 15 * 60
 # Anonymous pages are stored whole for this long (0 turns the page cache off); content changes
 # make stored pages unreachable at once, through cache generations. archive_site/page_cache.py
 # serves them in front of Django, from the shared cache and from a copy in each process.

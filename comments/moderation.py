@@ -217,7 +217,8 @@ class Policy:
         """Count this attempt against the address; True once it is over the limit."""
         if not ip_address:
             return False
-        attempts = ratelimit.hit(f"comments:rate:{_rate_key(ip_address)}", window=self.rate_period)
+        attempts = ratelimit.hit(f"comments:rate:{ratelimit.address_key(ip_address)}",
+                                 window=self.rate_period)
         return attempts > self.rate_limit
 
     def too_long(self, comment) -> str:
@@ -325,14 +326,3 @@ def moderators():
                 | Q(groups__permissions__in=permission))
         .distinct()
     )
-
-
-def _rate_key(ip_address):
-    """One counter per IPv4 address, or per IPv6 /64: one machine usually holds a whole /64."""
-    try:
-        address = ipaddress.ip_address(ip_address)
-    except ValueError:
-        return ip_address
-    if address.version == 6:
-        return str(ipaddress.ip_network(f"{address}/64", strict=False).network_address)
-    return str(address)

@@ -1,24 +1,14 @@
 """
-What the site knows about the reader behind a request: their address, and the comments they
-wrote that still wait for a moderator.
+What the site knows about the reader behind a request: the comments they wrote that still wait
+for a moderator.
 
 Those comment ids live in the reader's session and nowhere else, so only that reader sees their
 pending comments in place, as WordPress shows them. A page cache must pass by requests whose
 session holds SESSION_KEY.
 """
 
-from django.conf import settings
-
 SESSION_KEY = "comments_pending"
 REMEMBERED = 20  # enough for any real reader; a session is not a database
-
-
-def client_ip(request):
-    header = settings.COMMENTS_CLIENT_IP_HEADER
-    if header and request.META.get(header):
-        # A proxy may append to a list; the first address is the client it saw.
-        return request.META[header].split(",")[0].strip()
-    return request.META.get("REMOTE_ADDR") or None
 
 
 def pending_ids(request) -> list[int]:

@@ -11,6 +11,7 @@ from django.utils.translation import gettext as _
 from django.views import View
 from django.views.generic import TemplateView
 
+from archive_site import ratelimit
 from posts.models import Post
 
 from . import display, readers, services
@@ -32,7 +33,7 @@ class PostCommentView(View):
         if not form.is_valid():
             return self.refuse(form, status=400)
         comment = form.get_comment_object()
-        comment.ip_address = readers.client_ip(request)
+        comment.ip_address = ratelimit.client_ip(request)
         comment.user_agent = request.META.get("HTTP_USER_AGENT", "")[:500]
         try:
             submission = services.submit_comment(comment=comment, policy=self.policy)

@@ -10,7 +10,7 @@ from django.template.loader import render_to_string
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_POST
 
-from comments.readers import client_ip
+from archive_site.ratelimit import client_ip
 from comments.tasks import schedule
 
 from . import receiving, tasks, xmlrpc

@@ -4,14 +4,18 @@ WordPress-style post passwords: a protected post shows a password form in place 
 
 As in WordPress, the grant is a cookie that lasts ten days. Ours holds no password: it holds an
 HMAC of the post and its password under the site's secret key, so it cannot be forged, opens
-only that post, and stops working when the password changes.
+only that post, and stops working when the password changes. Unlike WordPress, tries are
+limited per address (POSTS_PASSWORD_TRIES), so a short password cannot be guessed by brute force.
 """
 
 from django import forms
+from django.conf import settings
 from django.http import HttpResponseNotAllowed, HttpResponseRedirect
 from django.utils.cache import patch_cache_control, patch_vary_headers
 from django.utils.crypto import constant_time_compare, salted_hmac
 from django.utils.translation import gettext_lazy as _
+
+from archive_site import ratelimit
 
 COOKIE_PREFIX = "post-pass-"
 COOKIE_MAX_AGE = 10 * 24 * 60 * 60  # WordPress's own ten days
@@ -24,11 +28,17 @@ class PasswordForm(forms.Form):
         widget=forms.PasswordInput(attrs={"autocomplete": "off"}),
     )
 
-    def __init__(self, *args, post, **kwargs):
+    def __init__(self, *args, post, too_many_tries=False, **kwargs):
         super().__init__(*args, **kwargs)
         self.post = post
+        self.too_many_tries = too_many_tries
 
     def clean_post_password(self):
+        if self.too_many_tries:
+            raise forms.ValidationError(
+                _("Too many tries at this password from your address. Please try again in "
+                  "%(minutes)d minutes."),
+                params={"minutes": settings.POSTS_PASSWORD_TRIES_PERIOD // 60})
         given = self.cleaned_data[FORM_FIELD]
         if not constant_time_compare(given, self.post.password):
             raise forms.ValidationError(_("That is not the password for this post."))
@@ -78,10 +88,18 @@ class PasswordProtectedMixin:
         self.object = self.get_object()
         if not self.object.password:
             return HttpResponseNotAllowed(["GET", "HEAD"])
-        form = PasswordForm(request.POST, post=self.object)
+        tries = ratelimit.hit(
+            f"posts:password:{self.object.pk}:{ratelimit.address_key(ratelimit.client_ip(request))}",
+            window=settings.POSTS_PASSWORD_TRIES_PERIOD)
+        form = PasswordForm(request.POST, post=self.object,
+                            too_many_tries=tries > settings.POSTS_PASSWORD_TRIES)
         if not form.is_valid():
-            return self.render_to_response(
-                self.get_context_data(object=self.object, password_form=form), status=403)
+            response = self.render_to_response(
+                self.get_context_data(object=self.object, password_form=form),
+                status=429 if form.too_many_tries else 403)
+            if form.too_many_tries:
+                response["Retry-After"] = str(settings.POSTS_PASSWORD_TRIES_PERIOD)
+            return response
         response = HttpResponseRedirect(request.path)
         unlock(request, response, self.object)
         return response

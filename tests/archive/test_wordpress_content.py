@@ -138,6 +138,20 @@ def test_the_right_password_shows_the_text_and_comments(client, protected):
     assert "What a secret!" in page
 
 
+def test_tries_at_a_password_are_limited_per_address(client, protected, settings):
+    settings.POSTS_PASSWORD_TRIES = 3
+    url = protected.get_absolute_url()
+    for _ in range(3):
+        assert client.post(url, {"post_password": "wrong"}).status_code == 403
+    refused = client.post(url, {"post_password": "enter"})
+    assert refused.status_code == 429 and refused["Retry-After"] == "900"
+    assert "Too many tries at this password from your address." in main_text(refused)
+    assert f"{COOKIE_PREFIX}{protected.pk}" not in refused.cookies
+    assert "manure" not in refused.text
+    elsewhere = client.post(url, {"post_password": "enter"}, REMOTE_ADDR="192.0.2.7")
+    assert elsewhere.status_code == 302
+
+
 def test_changing_the_password_locks_the_post_again(client, protected):
     client.post(protected.get_absolute_url(), {"post_password": "enter"})
     protected.password = "beans"
