@@ -16,3 +16,18 @@ def set_status(posts, status: str) -> int:
         post.save()
         count += 1
     return count
+
+
+def publish_due(now=None) -> int:
+    """Scheduled posts whose date has come become published, as WordPress's cron does it.
+
+    published() shows them from their date on anyway; the save is what tells everything that
+    follows publishing: cached pages and fragments move on, linkbacks go out."""
+    due = Post.objects.filter(status=Post.Status.SCHEDULED, published_at__lte=now or timezone.now())
+    return set_status(due, Post.Status.PUBLISHED)
+
+
+def next_scheduled_at():
+    """When the next scheduled post falls due, or None."""
+    return (Post.objects.filter(status=Post.Status.SCHEDULED).order_by("published_at")
+            .values_list("published_at", flat=True).first())
