@@ -4,6 +4,10 @@ Background work for the archive: importing a WXR file uploaded in the admin.
 The upload imports in batches (each batch commits with a checkpoint), so that the progress it
 writes to its WxrUpload row can be seen by the admin page while it runs, and a worker that dies
 halfway resumes where it stopped when the task runs again.
+
+Once imported, the file is deleted, as WordPress's importer does: an export holds commenters'
+addresses and everything else the site already has. A file that failed is kept, to be looked
+into, until its row is deleted.
 """
 
 import logging
@@ -55,4 +59,7 @@ def import_upload(upload_id: int) -> dict:
     finally:
         WxrUpload.objects.filter(pk=upload_id).update(**outcome, report=report.as_dict(),
                                                       finished_at=timezone.now())
+    if outcome["status"] == WxrUpload.Status.DONE:
+        upload.file.delete(save=False)
+        WxrUpload.objects.filter(pk=upload_id).update(file="")
     return report.as_dict()

@@ -45,13 +45,34 @@ def test_staff_upload_an_export_and_see_the_report(admin_client, django_capture_
     assert 'http-equiv="refresh"' not in page
 
 
-def test_the_uploaded_file_is_kept_out_of_the_public_media_folder(admin_client, settings,
-                                                                  django_capture_on_commit_callbacks):
-    with django_capture_on_commit_callbacks(execute=True):
-        upload(admin_client, SMALL_BLOG.read_bytes())
+def test_the_uploaded_file_is_kept_out_of_the_public_media_folder(admin_client, settings):
+    upload(admin_client, SMALL_BLOG.read_bytes())  # queued: the import has not run
     stored = Path(WxrUpload.objects.get().file.path)
-    assert stored.is_relative_to(settings.ARCHIVE_WXR_UPLOAD_DIR)
+    assert stored.is_file() and stored.is_relative_to(settings.ARCHIVE_WXR_UPLOAD_DIR)
     assert not stored.is_relative_to(settings.MEDIA_ROOT)
+
+
+def test_an_imported_file_is_deleted_and_its_report_kept(admin_client, settings,
+                                                         django_capture_on_commit_callbacks):
+    with django_capture_on_commit_callbacks(execute=True):
+        upload(admin_client, SMALL_BLOG.read_bytes(), name="garden.xml")
+    record = WxrUpload.objects.get()
+    assert record.status == WxrUpload.Status.DONE and not record.file
+    assert not [path for path in settings.ARCHIVE_WXR_UPLOAD_DIR.rglob("*") if path.is_file()]
+    page = admin_client.get(reverse("admin:archive_wxrupload_change", args=[record.pk])).text
+    assert "garden.xml" in page and "<th>posts</th><td>6</td>" in page
+
+
+def test_a_failed_file_is_kept_until_its_import_is_deleted(admin_client,
+                                                           django_capture_on_commit_callbacks):
+    with django_capture_on_commit_callbacks(execute=True):
+        upload(admin_client, b"<rss><channel><title>Beans</title></channel></rss>")
+    record = WxrUpload.objects.get()
+    stored = Path(record.file.path)
+    assert record.status == WxrUpload.Status.FAILED and stored.is_file()
+
+    admin_client.post(reverse("admin:archive_wxrupload_delete", args=[record.pk]), {"post": "yes"})
+    assert not WxrUpload.objects.exists() and not stored.exists()
 
 
 def test_a_broken_export_is_reported_and_nothing_imported(admin_client, django_capture_on_commit_callbacks):
