@@ -6,7 +6,6 @@ the Moderator group holds.
 
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied
-from django.db import models
 from django.forms import model_to_dict
 from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
@@ -15,6 +14,8 @@ from django.utils.html import format_html
 from django.utils.text import Truncator
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext_lazy
+
+from posts.admin import HTTPS_ADDRESSES
 
 from . import services
 from .forms import StaffReplyForm
@@ -48,7 +49,7 @@ class CommentAdmin(admin.ModelAdmin):
     autocomplete_fields = ["post", "parent", "user"]
     date_hierarchy = "created_at"
     list_per_page = 50
-    formfield_overrides = {models.URLField: {"assume_scheme": "https"}}
+    formfield_overrides = HTTPS_ADDRESSES
     readonly_fields = ["depth", "ip_address", "user_agent", "approved_at", "moderated_by",
                        "moderation_reason", "source_key", "source_position", "imported_at"]
     fieldsets = [

@@ -1,14 +1,19 @@
 from django import forms
 from django.contrib import admin, messages
+from django.db import models
 from django.utils.translation import ngettext
 from markdownx.admin import MarkdownxModelAdmin
 
 from . import images, services
 from .models import Author, Blog, Category, LegacyURL, Media, Post, Tag
 
+# An address typed without a scheme is taken as https, as Django 6 will by default.
+HTTPS_ADDRESSES = {models.URLField: {"assume_scheme": "https"}}
+
 
 @admin.register(Blog)
 class BlogAdmin(admin.ModelAdmin):
+    formfield_overrides = HTTPS_ADDRESSES
     list_display = ["title", "tagline", "url"]
     search_fields = ["title", "tagline", "url"]
     prepopulated_fields = {"slug": ["title"]}
@@ -16,6 +21,7 @@ class BlogAdmin(admin.ModelAdmin):
 
 @admin.register(Author)
 class AuthorAdmin(admin.ModelAdmin):
+    formfield_overrides = HTTPS_ADDRESSES
     list_display = ["name", "slug", "user"]
     search_fields = ["name", "slug"]
     prepopulated_fields = {"slug": ["name"]}
@@ -52,6 +58,7 @@ class PostAdminForm(forms.ModelForm):
 @admin.register(Post)
 class PostAdmin(MarkdownxModelAdmin):
     form = PostAdminForm
+    formfield_overrides = {**MarkdownxModelAdmin.formfield_overrides, **HTTPS_ADDRESSES}
     list_display = ["title", "kind", "status", "published_at", "author", "blog", "sticky",
                     "comment_count"]
     list_filter = ["kind", "status", "sticky", "excerpt_only", "blog", "comment_status"]
@@ -98,6 +105,7 @@ class PostAdmin(MarkdownxModelAdmin):
 
 @admin.register(Media)
 class MediaAdmin(admin.ModelAdmin):
+    formfield_overrides = HTTPS_ADDRESSES
     list_display = ["__str__", "mime_type", "post", "published_at"]
     list_select_related = ["post"]
     search_fields = ["title", "url", "alt_text"]

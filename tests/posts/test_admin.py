@@ -83,6 +83,17 @@ def test_editor_creates_a_post_with_a_featured_image(admin_client):
     assert "Seeds on a plate" in admin_client.get(post.get_absolute_url()).text
 
 
+def test_the_post_editor_is_markdownx_and_addresses_without_a_scheme_are_https(admin_client):
+    page = admin_client.get(reverse("admin:posts_post_add")).text
+    assert 'class="markdownx"' in page and "data-markdownx-urls-path" in page
+
+    response = admin_client.post(reverse("admin:posts_post_add"),
+                                 post_form(original_url="archive.example/saving-seeds/"))
+
+    assert response.status_code == 302, response.context["adminform"].form.errors
+    assert Post.objects.get().original_url == "https://archive.example/saving-seeds/"
+
+
 @pytest.mark.parametrize(
     ("name", "content", "message"),
     [
