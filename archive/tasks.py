@@ -41,7 +41,8 @@ def import_upload(upload_id: int) -> dict:
             WxrUpload.objects.filter(pk=upload_id).update(items_done=done.items,
                                                           bytes_done=done.bytes_read)
 
-    outcome = {"status": WxrUpload.Status.DONE, "error": ""}
+    # An imported file is deleted (see above): the row forgets it with the outcome.
+    outcome = {"status": WxrUpload.Status.DONE, "error": "", "file": ""}
     try:
         with upload.file.open("rb") as file:
             import_wxr(file, report=report, name=upload.original_name,
@@ -61,5 +62,4 @@ def import_upload(upload_id: int) -> dict:
                                                       finished_at=timezone.now())
     if outcome["status"] == WxrUpload.Status.DONE:
         upload.file.delete(save=False)
-        WxrUpload.objects.filter(pk=upload_id).update(file="")
     return report.as_dict()

@@ -16,6 +16,7 @@ from django.db.models.functions import Coalesce
 from django.utils import timezone
 
 from archive_site import generations
+from archive_site.tasks import schedule
 from posts.models import Post
 
 from . import tasks
@@ -57,9 +58,9 @@ def submit_comment(*, comment: Comment, policy: Policy | None = None) -> Submiss
     comment.save()
     if decision.status == Status.APPROVED:
         published_comments_changed(post_ids={comment.post_id})
-        tasks.schedule(tasks.notify_reply, comment.pk)
+        schedule(tasks.notify_reply, comment.pk)
     elif decision.status == Status.PENDING:
-        tasks.schedule(tasks.notify_moderators, comment.pk)
+        schedule(tasks.notify_moderators, comment.pk)
     return Submission(comment, decision)
 
 
@@ -133,7 +134,7 @@ def staff_reply(*, parent: Comment, author: AbstractBaseUser, body: str) -> Comm
     place_in_thread(comment, max_depth=Policy.current().max_depth)
     comment.save()
     published_comments_changed(post_ids={comment.post_id})
-    tasks.schedule(tasks.notify_reply, comment.pk)
+    schedule(tasks.notify_reply, comment.pk)
     return comment
 
 
@@ -201,5 +202,5 @@ def _transition(comments: Comments, target: str | Callable[[Comment], str], *,
                                 batch_size=500)
     published_comments_changed(post_ids=touched_posts)
     for pk in first_approvals:
-        tasks.schedule(tasks.notify_reply, pk)
+        schedule(tasks.notify_reply, pk)
     return len(changed)

@@ -1,31 +1,13 @@
 """
-Background work for comments: the notification mail.
-
-Tasks are enqueued only once the transaction that wrote the comment has committed (a worker
-must find the row), and nothing about mail may fail the reader's request: enqueueing is
-guarded here, and a task that fails is recorded and logged by django-tasks.
+Background work for comments: the notification mail, enqueued through
+archive_site.tasks.schedule once the comment's transaction has committed.
 """
 
-import logging
-
-from django.db import transaction
 from django_tasks import task
 
 from . import notifications
 from .models import Comment
 from .moderation import Policy
-
-logger = logging.getLogger(__name__)
-
-
-def schedule(background_task, *args) -> None:
-    def enqueue():
-        try:
-            background_task.enqueue(*args)
-        except Exception:
-            logger.exception("Could not enqueue %s%r", background_task.name, args)
-
-    transaction.on_commit(enqueue, robust=True)
 
 
 @task()

@@ -3,7 +3,7 @@
 from django.conf import settings
 from django.db.models.signals import post_save
 
-from comments.tasks import schedule
+from archive_site.tasks import schedule
 from posts.models import Post
 
 from . import tasks

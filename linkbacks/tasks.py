@@ -3,7 +3,7 @@ Background work for linkbacks: verifying what we received and sending what we ow
 
 In production these run in `manage.py db_worker` (django-tasks' database backend); the
 default immediate backend runs them in-process. They are enqueued through
-comments.tasks.schedule, so only once the transaction that asked for them has committed.
+archive_site.tasks.schedule, so only once the transaction that asked for them has committed.
 """
 
 import dataclasses

@@ -11,7 +11,7 @@ from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_POST
 
 from archive_site.ratelimit import client_ip
-from comments.tasks import schedule
+from archive_site.tasks import schedule
 
 from . import receiving, tasks, xmlrpc
 from .verification import LinkbackError

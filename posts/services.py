@@ -18,12 +18,12 @@ def set_status(posts, status: str) -> int:
     return count
 
 
-def publish_due(now=None) -> int:
+def publish_due() -> int:
     """Scheduled posts whose date has come become published, as WordPress's cron does it.
 
     published() shows them from their date on anyway; the save is what tells everything that
     follows publishing: cached pages and fragments move on, linkbacks go out."""
-    due = Post.objects.filter(status=Post.Status.SCHEDULED, published_at__lte=now or timezone.now())
+    due = Post.objects.filter(status=Post.Status.SCHEDULED, published_at__lte=timezone.now())
     return set_status(due, Post.Status.PUBLISHED)
 
 

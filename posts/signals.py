@@ -18,8 +18,8 @@ def content_changed(**kwargs):
 
 
 def scheduled(sender, instance, raw=False, **kwargs):
-    if not raw and instance.status == Post.Status.SCHEDULED:
-        tasks.schedule_next_publication()
+    if not raw and instance.status == Post.Status.SCHEDULED and instance.published_at:
+        tasks.schedule_publication(instance.published_at)
 
 
 def connect():

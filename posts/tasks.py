@@ -1,10 +1,11 @@
 """
-Publishing scheduled posts when they fall due: a task deferred to the next post's date where the
-task backend can defer (django_tasks_db), and `manage.py publish_scheduled` from cron where not.
+Publishing scheduled posts when they fall due: a task deferred to a post's date where the task
+backend can defer (django_tasks_db), and `manage.py publish_scheduled` from cron where not.
 """
 
-from django.db import transaction
 from django_tasks import task
+
+from archive_site.tasks import schedule
 
 from . import services
 
@@ -12,11 +13,12 @@ from . import services
 @task()
 def publish_scheduled() -> int:
     published = services.publish_due()
-    schedule_next_publication()
+    if (next_due := services.next_scheduled_at()) is not None:
+        schedule_publication(next_due)
     return published
 
 
-def schedule_next_publication() -> None:
-    when = services.next_scheduled_at()
-    if when is not None and publish_scheduled.get_backend().supports_defer:
-        transaction.on_commit(lambda: publish_scheduled.using(run_after=when).enqueue(), robust=True)
+def schedule_publication(when) -> None:
+    """Come back at `when` to publish what is due then, if the backend can defer tasks."""
+    if publish_scheduled.get_backend().supports_defer:
+        schedule(publish_scheduled.using(run_after=when))

@@ -76,6 +76,8 @@ __all__ = [
 WxrRecord = WxrSite | WxrAuthor | WxrTerm | WxrItem
 Source = str | os.PathLike | BinaryIO
 
+ENTITIES_REFUSED = "refusing this file: it declares entities (an XML bomb or an external entity?)"
+
 _PARSER_OPTIONS = {
     "resolve_entities": False,
     "no_network": True,
@@ -178,9 +180,6 @@ def _refuse_doctype(root: etree._Element, name: str) -> None:
         raise WxrError(name, root.sourceline, ENTITIES_REFUSED)
     raise WxrError(name, root.sourceline,
                    "refusing this file: it has a DOCTYPE, which WordPress exports never have")
-
-
-ENTITIES_REFUSED = "refusing this file: it declares entities (an XML bomb or an external entity?)"
 
 
 def _first_real_error(log: etree._ListErrorLog) -> etree._LogEntry | None:

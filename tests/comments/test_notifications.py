@@ -6,7 +6,8 @@ import pytest
 from django.core.mail.backends.base import BaseEmailBackend
 from django.urls import reverse
 
-from comments import services, tasks
+from archive_site.tasks import schedule
+from comments import services
 from comments.models import Comment
 from comments.notifications import unsubscribe_token
 from tests.factories import AuthorFactory, CommentFactory, PostFactory
@@ -57,7 +58,7 @@ class UnreachableQueue:
 def test_a_task_that_cannot_be_enqueued_is_logged_not_raised(
         caplog, django_capture_on_commit_callbacks):
     with django_capture_on_commit_callbacks(execute=True):
-        tasks.schedule(UnreachableQueue(), 1)
+        schedule(UnreachableQueue(), 1)
     assert "Could not enqueue notify_reply" in caplog.text
 
 

@@ -52,3 +52,19 @@ def test_a_backend_that_can_defer_publishes_at_the_post_date(
 
     (queued,) = tasks.publish_scheduled.get_backend().results
     assert queued.task.run_after == post.published_at
+
+
+def test_the_task_publishes_what_is_due_and_comes_back_for_the_next(
+    settings, django_capture_on_commit_callbacks
+):
+    due = PostFactory(title="Due", status="scheduled", published_at=in_days(1))
+    later = PostFactory(title="Later", status="scheduled", published_at=in_days(4))
+    Post.objects.filter(pk=due.pk).update(published_at=in_days(-1 / 24))
+    settings.TASKS = {"default": {"BACKEND": "django_tasks.backends.dummy.DummyBackend"}}
+
+    with django_capture_on_commit_callbacks(execute=True):
+        assert tasks.publish_scheduled.call() == 1
+
+    assert Post.objects.get(pk=due.pk).status == Post.Status.PUBLISHED
+    (queued,) = tasks.publish_scheduled.get_backend().results
+    assert queued.task.run_after == later.published_at
