@@ -118,7 +118,8 @@ TEMPLATES = [
 ]
 
 # Databases: SQLite by default, anything dj-database-url understands through DATABASE_URL.
-DATABASE_URL = os.environ.get("DATABASE_URL", f"sqlite:///{VAR_DIR / 'db.sqlite3'}")
+# An empty DATABASE_URL (as `DATABASE_URL= make test` sets it) means the default too.
+DATABASE_URL = os.environ.get("DATABASE_URL") or f"sqlite:///{VAR_DIR / 'db.sqlite3'}"
 DATABASES = {"default": dj_database_url.parse(DATABASE_URL, conn_health_checks=True)}
 # Connections are kept between requests: opening one costs more than most pages (for SQLite:
 # Django's functions registered, the PRAGMAs run, the schema read again).

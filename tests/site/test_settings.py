@@ -40,6 +40,13 @@ def test_development_generates_a_secret_key_once(tmp_path):
     assert (tmp_path / "secret_key").stat().st_mode & 0o077 == 0
 
 
+def test_an_empty_database_url_means_the_default_sqlite_database(tmp_path):
+    result = run_manage("shell", "-c", "from django.db import connection; print(connection.vendor,"
+                        " connection.settings_dict['NAME'])", VAR_DIR=str(tmp_path), DATABASE_URL="")
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.splitlines()[-1].split() == ["sqlite", str(tmp_path / "db.sqlite3")]
+
+
 @pytest.mark.django_db
 def test_sqlite_runs_in_wal_mode_with_a_busy_timeout():
     if connection.vendor != "sqlite":
